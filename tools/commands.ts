@@ -1,0 +1,2 @@
+/** The user commands of dmosix: one file each in cli/. */
+export const COMMANDS = ["omdiscd", "setpe", "showmap", "mon", "mosctl"] as const;
