@@ -194,13 +194,14 @@ class Session {
       this.#fail(e);
     } finally {
       for (const h of added) attempt(() => signals.remove(...h));
-      this.#stop.abort();
+      this.#stop.abort(); // no drawing from here on
+      // The terminal first, before anything that could wait.
+      if (raw) attempt(() => this.#stdin.setRaw(false));
+      attempt(() => this.#write(LEAVE_SCREEN));
       // Cancelling ends a pending read, so the key loop finishes too.
       await reader?.cancel().catch(() => {});
       await Promise.allSettled(loops);
       attempt(() => reader?.releaseLock());
-      if (raw) attempt(() => this.#stdin.setRaw(false));
-      attempt(() => this.#write(LEAVE_SCREEN));
     }
     if (this.#failed) throw this.#failure;
     return this.#exit;
@@ -273,9 +274,10 @@ class Session {
           this.#nodes = r.value;
           this.#notice = undefined;
         } else {
-          this.#notice = `daemon not answering: ${
-            errorText(r.error)
-          } (retrying every ${seconds(interval)})`;
+          // The retry note first: a long error is cut at the screen edge.
+          this.#notice = `daemon not answering (retrying every ${
+            seconds(interval)
+          }): ${errorText(r.error)}`;
         }
         this.#draw();
       }

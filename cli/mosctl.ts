@@ -4,7 +4,14 @@
  * @module
  */
 
-import { cliMain, CliError, handleInfoFlags, parseCli, printJson, UsageError } from "../core/cli_util.ts";
+import {
+  CliError,
+  cliMain,
+  handleInfoFlags,
+  parseCli,
+  printJson,
+  UsageError,
+} from "../core/cli_util.ts";
 import { callNode } from "../core/control_client.ts";
 import { formatNodeId, isIPv4, parseNodeId } from "../core/ids.ts";
 import type { NodeView } from "../core/node_info.ts";
@@ -48,14 +55,21 @@ function idArg(s: string): number {
   }
 }
 
-async function nodes(dir: string | undefined): Promise<{ self: number; nodes: NodeView[] }> {
+async function nodes(
+  dir: string | undefined,
+): Promise<{ self: number; nodes: NodeView[] }> {
   return await callNode<{ self: number; nodes: NodeView[] }>(dir, "nodes");
 }
 
-function pick(all: { self: number; nodes: NodeView[] }, arg: string | undefined): NodeView {
+function pick(
+  all: { self: number; nodes: NodeView[] },
+  arg: string | undefined,
+): NodeView {
   const id = arg === undefined ? all.self : idArg(arg);
   const v = all.nodes.find((n) => n.id === id);
-  if (!v) throw new CliError(`node ${formatNodeId(id)} is not known (see 'showmap')`);
+  if (!v) {
+    throw new CliError(`node ${formatNodeId(id)} is not known (see 'showmap')`);
+  }
   return v;
 }
 
@@ -69,16 +83,22 @@ async function main(args: string[]): Promise<number> {
   if (handleInfoFlags("mosctl", values, HELP)) return 0;
   const [cmd, arg, extra] = positionals;
   if (cmd === undefined) throw new UsageError("missing COMMAND");
-  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+  if (extra !== undefined) {
+    throw new UsageError(`unexpected argument '${extra}'`);
+  }
   const dir = values.dir;
-  const out = (json: unknown, text: string) => values.json ? printJson(json) : console.log(text);
+  const out = (json: unknown, text: string) =>
+    values.json ? printJson(json) : console.log(text);
 
   switch (cmd) {
     case "block":
     case "noblock": {
       if (arg !== undefined) throw new UsageError(`${cmd} takes no argument`);
       await callNode(dir, cmd);
-      out({ blocked: cmd === "block" }, cmd === "block" ? "blocked" : "not blocked");
+      out(
+        { blocked: cmd === "block" },
+        cmd === "block" ? "blocked" : "not blocked",
+      );
       return 0;
     }
     case "setspeed": {
@@ -105,7 +125,9 @@ async function main(args: string[]): Promise<number> {
       if (values.json) printJson({ ...v, idHex: formatNodeId(v.id) });
       else {
         console.log(`id: ${formatNodeId(v.id)}`);
-        for (const [k, val] of Object.entries(v)) if (k !== "id") console.log(`${k}: ${val}`);
+        for (const [k, val] of Object.entries(v)) {
+          if (k !== "id") console.log(`${k}: ${val}`);
+        }
       }
       return 0;
     }
@@ -113,13 +135,23 @@ async function main(args: string[]): Promise<number> {
       const all = await nodes(dir);
       if (arg !== undefined && isIPv4(arg)) {
         const v = all.nodes.find((n) => n.address === arg);
-        if (!v) throw new CliError(`no known node has address ${arg} (see 'showmap')`);
-        out({ id: v.id, idHex: formatNodeId(v.id), address: v.address }, formatNodeId(v.id));
+        if (!v) {
+          throw new CliError(
+            `no known node has address ${arg} (see 'showmap')`,
+          );
+        }
+        out(
+          { id: v.id, idHex: formatNodeId(v.id), address: v.address },
+          formatNodeId(v.id),
+        );
         return 0;
       }
       const v = pick(all, arg);
       // No argument: who am I (the ID); an ID: where is it (the address).
-      out({ id: v.id, idHex: formatNodeId(v.id), address: v.address }, arg === undefined ? formatNodeId(v.id) : v.address);
+      out(
+        { id: v.id, idHex: formatNodeId(v.id), address: v.address },
+        arg === undefined ? formatNodeId(v.id) : v.address,
+      );
       return 0;
     }
     case "isup": {
@@ -135,7 +167,10 @@ async function main(args: string[]): Promise<number> {
       if (!get) throw new UsageError(`unknown command '${cmd}'`);
       const v = pick(await nodes(dir), arg);
       const value = get(v);
-      out({ id: v.id, idHex: formatNodeId(v.id), [cmd.slice(3)]: value }, String(value));
+      out(
+        { id: v.id, idHex: formatNodeId(v.id), [cmd.slice(3)]: value },
+        String(value),
+      );
       return 0;
     }
   }

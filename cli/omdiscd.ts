@@ -4,7 +4,14 @@
  * @module
  */
 
-import { cliMain, CliError, handleInfoFlags, parseCli, positiveNumber, UsageError } from "../core/cli_util.ts";
+import {
+  CliError,
+  cliMain,
+  handleInfoFlags,
+  parseCli,
+  positiveNumber,
+  UsageError,
+} from "../core/cli_util.ts";
 import { isIPv4 } from "../core/ids.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
 import { Daemon } from "../daemon/daemon.ts";
@@ -55,29 +62,51 @@ async function main(args: string[]): Promise<number> {
   if (handleInfoFlags("omdiscd", values, HELP)) return 0;
   const port = positiveNumber(values.port, "--port", 4660);
   if (!Number.isInteger(port) || port > 65535) {
-    throw new UsageError(`--port needs an integer 1..65535, got '${values.port}'`);
+    throw new UsageError(
+      `--port needs an integer 1..65535, got '${values.port}'`,
+    );
   }
   const group = values.group ?? "239.255.77.88";
-  if (!isIPv4(group) || Number(group.split(".")[0]) < 224 || Number(group.split(".")[0]) > 239) {
-    throw new UsageError(`--group needs an IPv4 multicast address, got '${group}'`);
+  if (
+    !isIPv4(group) || Number(group.split(".")[0]) < 224 ||
+    Number(group.split(".")[0]) > 239
+  ) {
+    throw new UsageError(
+      `--group needs an IPv4 multicast address, got '${group}'`,
+    );
   }
   const window = positiveNumber(values.window, "--window", 16);
   if (!Number.isInteger(window) || window > 1024) {
-    throw new UsageError(`--window needs an integer 1..1024, got '${values.window}'`);
+    throw new UsageError(
+      `--window needs an integer 1..1024, got '${values.window}'`,
+    );
   }
   const unit = positiveNumber(values.unit, "--unit", 1);
   const deadAfter = values["dead-after"] === undefined
     ? undefined
     : positiveNumber(values["dead-after"], "--dead-after", 0);
-  const speed = values.speed === undefined ? undefined : positiveNumber(values.speed, "--speed", 0);
-  const cpus = values.cpus === undefined ? undefined : positiveNumber(values.cpus, "--cpus", 0);
+  const speed = values.speed === undefined
+    ? undefined
+    : positiveNumber(values.speed, "--speed", 0);
+  const cpus = values.cpus === undefined
+    ? undefined
+    : positiveNumber(values.cpus, "--cpus", 0);
   const dirs = resolveDirs({ dir: values.dir });
 
-  if (!values.n) return await detach(args, dirs.socketPath, dirs.logPath, dirs.runDir);
+  if (!values.n) {
+    return await detach(
+      args,
+      dirs.socketPath,
+      dirs.logPath,
+      dirs.pidPath,
+      dirs.runDir,
+    );
+  }
 
   let mapIps: string[] = [];
   try {
-    mapIps = parseMap(await Deno.readTextFile(dirs.mapPath), dirs.mapPath).ranges
+    mapIps = parseMap(await Deno.readTextFile(dirs.mapPath), dirs.mapPath)
+      .ranges
       .flatMap((r) => [r.host]);
   } catch {
     // no map yet, or reported when the daemon loads it
@@ -106,7 +135,9 @@ async function main(args: string[]): Promise<number> {
   });
   const { promise, resolve } = Promise.withResolvers<void>();
   const onSignal = () => daemon.stop().then(resolve);
-  for (const sig of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(sig, onSignal);
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(sig, onSignal);
+  }
   Deno.addSignalListener("SIGHUP", () => log.info("SIGHUP ignored"));
   await promise;
   return 0;
@@ -117,8 +148,14 @@ async function detach(
   args: string[],
   socketPath: string,
   logPath: string,
+  pidPath: string,
   runDir: string,
 ): Promise<number> {
+  if (await answers(socketPath)) {
+    throw new CliError(
+      `an omdiscd is already running with ${socketPath} (stop it first, or use another --dir)`,
+    );
+  }
   await Deno.mkdir(runDir, { recursive: true });
   const self = new URL(import.meta.url);
   const config = new URL("../deno.json", import.meta.url);
@@ -136,14 +173,11 @@ async function detach(
   child.status.then(() => exited = true);
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline && !exited) {
-    try {
-      const c = await Deno.connect({ transport: "unix", path: socketPath });
-      c.close();
+    if (await answers(socketPath) && await ownsPidFile(pidPath, child.pid)) {
       console.log(`omdiscd: started (pid ${child.pid}, log ${logPath})`);
       return 0;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
   let tail = "";
   try {
@@ -152,8 +186,27 @@ async function detach(
     // no log
   }
   throw new CliError(
-    `the daemon did not start${tail ? `: ${tail.replace(/^\S+ omdiscd\[\d+\] /, "")}` : ""} (see ${logPath}, or run 'omdiscd -n')`,
+    `the daemon did not start${
+      tail ? `: ${tail.replace(/^\S+ omdiscd\[\d+\] /, "")}` : ""
+    } (see ${logPath}, or run 'omdiscd -n')`,
   );
+}
+
+async function answers(socketPath: string): Promise<boolean> {
+  try {
+    (await Deno.connect({ transport: "unix", path: socketPath })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ownsPidFile(pidPath: string, pid: number): Promise<boolean> {
+  try {
+    return Number((await Deno.readTextFile(pidPath)).trim()) === pid;
+  } catch {
+    return false;
+  }
 }
 
 if (import.meta.main) cliMain("omdiscd", main);

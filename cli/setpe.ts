@@ -4,12 +4,20 @@
  * @module
  */
 
-import { cliMain, CliError, handleInfoFlags, parseCli, printJson, UsageError } from "../core/cli_util.ts";
+import {
+  CliError,
+  cliMain,
+  handleInfoFlags,
+  parseCli,
+  printJson,
+  UsageError,
+} from "../core/cli_util.ts";
 import { callNode } from "../core/control_client.ts";
 import { formatNodeId, parseNodeId } from "../core/ids.ts";
 import { collapseNodes, formatMap, parseMap } from "../core/map.ts";
 
-const HELP = `Usage: setpe -w [-f FILE|-]     load a map into the running daemon (stdin by default)
+const HELP =
+  `Usage: setpe -w [-f FILE|-]     load a map into the running daemon (stdin by default)
        setpe -r                  print the map in force
        setpe -c -f FILE          check a map file only
        setpe -p ID               set this node's ID
@@ -22,7 +30,9 @@ Options:
   --help, --version
 `;
 
-async function readMapSource(file: string | undefined): Promise<{ text: string; name: string }> {
+async function readMapSource(
+  file: string | undefined,
+): Promise<{ text: string; name: string }> {
   if (file === undefined || file === "-") {
     const text = await new Response(Deno.stdin.readable).text();
     return { text, name: "<stdin>" };
@@ -30,7 +40,9 @@ async function readMapSource(file: string | undefined): Promise<{ text: string; 
   try {
     return { text: await Deno.readTextFile(file), name: file };
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (e as Error).message;
     throw new CliError(`cannot read ${file}: ${why}`);
   }
 }
@@ -51,8 +63,16 @@ async function main(rawArgs: string[]): Promise<number> {
     version: { type: "boolean" },
   });
   if (handleInfoFlags("setpe", values, HELP)) return 0;
-  const modes = [values.w, values.r, values.c, values.p !== undefined, values.off].filter(Boolean);
-  if (modes.length !== 1) throw new UsageError("give exactly one of -w, -r, -c, -p ID, -off");
+  const modes = [
+    values.w,
+    values.r,
+    values.c,
+    values.p !== undefined,
+    values.off,
+  ].filter(Boolean);
+  if (modes.length !== 1) {
+    throw new UsageError("give exactly one of -w, -r, -c, -p ID, -off");
+  }
 
   if (values.c) {
     if (values.f === undefined) throw new UsageError("-c needs -f FILE");
@@ -66,26 +86,45 @@ async function main(rawArgs: string[]): Promise<number> {
   if (values.w) {
     const { text, name } = await readMapSource(values.f);
     parseMap(text, name); // a clear file:line error before the daemon is bothered
-    const r = await callNode<{ nodes: number; self: number }>(values.dir, "map.set", { text, file: name });
-    console.log(`setpe: map loaded, ${r.nodes} nodes, this node is ${formatNodeId(r.self)}`);
+    const r = await callNode<{ nodes: number; self: number }>(
+      values.dir,
+      "map.set",
+      { text, file: name },
+    );
+    console.log(
+      `setpe: map loaded, ${r.nodes} nodes, this node is ${
+        formatNodeId(r.self)
+      }`,
+    );
     return 0;
   }
   if (values.r) {
-    const r = await callNode<{ text: string | null; known: { id: number; address: string }[] }>(
+    const r = await callNode<
+      { text: string | null; known: { id: number; address: string }[] }
+    >(
       values.dir,
       "map.get",
     );
     if (values.json) {
-      printJson({ static: r.text !== null, nodes: r.known.map((n) => ({ id: n.id, address: n.address })) });
+      printJson({
+        static: r.text !== null,
+        nodes: r.known.map((n) => ({ id: n.id, address: n.address })),
+      });
       return 0;
     }
     if (r.text !== null) {
-      Deno.stdout.writeSync(new TextEncoder().encode(formatMap(parseMap(r.text, "<daemon>"))));
+      Deno.stdout.writeSync(
+        new TextEncoder().encode(formatMap(parseMap(r.text, "<daemon>"))),
+      );
     } else {
       // No static map: show what discovery found, in map format.
       console.log("# no static map: nodes found by multicast discovery");
-      const rows = collapseNodes(r.known.map((n) => ({ id: n.id, ip: n.address })));
-      for (const row of rows) console.log(`${row.first}\t${row.ip}\t${row.count}`);
+      const rows = collapseNodes(
+        r.known.map((n) => ({ id: n.id, ip: n.address })),
+      );
+      for (const row of rows) {
+        console.log(`${row.first}\t${row.ip}\t${row.count}`);
+      }
     }
     return 0;
   }

@@ -4,7 +4,12 @@
  * @module
  */
 
-import { cliMain, handleInfoFlags, parseCli, printJson } from "../core/cli_util.ts";
+import {
+  cliMain,
+  handleInfoFlags,
+  parseCli,
+  printJson,
+} from "../core/cli_util.ts";
 import { callNode } from "../core/control_client.ts";
 import { formatNodeId } from "../core/ids.ts";
 import { collapseNodes } from "../core/map.ts";
@@ -30,16 +35,28 @@ async function main(args: string[]): Promise<number> {
     version: { type: "boolean" },
   });
   if (handleInfoFlags("showmap", values, HELP)) return 0;
-  const r = await callNode<{ self: number; nodes: NodeView[] }>(values.dir, "nodes");
+  const r = await callNode<{ self: number; nodes: NodeView[] }>(
+    values.dir,
+    "nodes",
+  );
   if (values.json) {
-    const rows = collapseNodes(r.nodes.map((n) => ({ id: n.id, ip: n.address })));
+    const rows = collapseNodes(
+      r.nodes.map((n) => ({ id: n.id, ip: n.address })),
+    );
     printJson({
       self: r.self,
       selfHex: formatNodeId(r.self),
-      nodes: rows.map((x) => ({ id: x.first, idHex: formatNodeId(x.first), address: x.ip, count: x.count })),
+      nodes: rows.map((x) => ({
+        id: x.first,
+        idHex: formatNodeId(x.first),
+        address: x.ip,
+        count: x.count,
+      })),
     });
   } else {
-    Deno.stdout.writeSync(new TextEncoder().encode(formatShowmap(r.self, r.nodes)));
+    Deno.stdout.writeSync(
+      new TextEncoder().encode(formatShowmap(r.self, r.nodes)),
+    );
   }
   return 0;
 }

@@ -7,7 +7,8 @@
  *
  * Messages (bodies of wire envelopes):
  * - `gossip` {entries}: the bulletin board (core/gossip.ts), one per time unit;
- * - `hello` {addr, port}: multicast announcement; a node hearing a new one
+ * - `hello` {addr, port, data}: multicast announcement with the sender's
+ *   entry; a node hearing a new one
  *   answers at once with its board so newcomers learn the cluster fast;
  * - `leave` {}: a clean leave, marks the sender dead everywhere at once.
  *
@@ -16,11 +17,7 @@
  * @module
  */
 
-import {
-  type GossipEntry,
-  type GossipEvent,
-  GossipBoard,
-} from "./gossip.ts";
+import { GossipBoard, type GossipEntry, type GossipEvent } from "./gossip.ts";
 import { formatNodeId, isIPv4, type NodeId } from "./ids.ts";
 import type { LoadSample } from "./load.ts";
 import type { MapNode } from "./map.ts";
@@ -179,7 +176,9 @@ export class ClusterNode {
     return new GossipBoard<GossipData>({
       self: this.#o.self,
       window: this.#o.window,
-      deadAge: this.#o.deadAfter === undefined ? undefined : this.#o.deadAfter / this.#o.unit,
+      deadAge: this.#o.deadAfter === undefined
+        ? undefined
+        : this.#o.deadAfter / this.#o.unit,
       random: this.#o.random,
     });
   }
@@ -239,19 +238,27 @@ export class ClusterNode {
 
   /** Keep only entries the new map allows. */
   #rebuiltBoard(): GossipBoard<GossipData> {
-    const old = this.#board.entries();
+    const old = this.#liveEntries().filter((e) => this.#mapIds.has(e.id));
     const b = this.#newBoard();
-    b.receive(old.filter((e) => this.#mapIds.has(e.id)));
+    for (const e of old) b.addPeer(e.id);
+    b.receive(old);
     return b;
+  }
+
+  /** Entries of other nodes still up (dead ones must not come back on a rebuild). */
+  #liveEntries(): GossipEntry<GossipData>[] {
+    return this.#board.entries().filter((e) =>
+      e.id !== this.#o.self && this.#board.status(e.id) === "up"
+    );
   }
 
   /** Change this node's ID (setpe -p): the board starts afresh. */
   setSelf(id: NodeId): void {
     this.#o.self = id;
-    const old = this.#board.entries().filter((e) => e.id !== id);
+    const old = this.#liveEntries().filter((e) => e.id !== id);
     this.#board = this.#newBoard();
-    this.#board.receive(old);
     for (const p of this.#peers.keys()) this.#board.addPeer(p);
+    this.#board.receive(old);
   }
 
   /** Override the measured speed (mosctl setspeed / --speed). */
@@ -278,7 +285,11 @@ export class ClusterNode {
     if (message) {
       const to = this.#peers.get(message.to);
       if (to) {
-        step.out.push({ to, type: "gossip", body: { entries: message.entries } });
+        step.out.push({
+          to,
+          type: "gossip",
+          body: { entries: message.entries },
+        });
       }
     }
     if (this.#map === null && this.#ticks % this.#o.announceEvery === 0) {
@@ -290,10 +301,12 @@ export class ClusterNode {
 
   /** The multicast announcement. */
   hello(): Outgoing {
+    // The hello carries the node's entry, so everyone on the link learns (or
+    // revives) it at once instead of waiting for gossip to spread it.
     return {
       to: "multicast",
       type: "hello",
-      body: { addr: this.#o.addr, port: this.#o.port },
+      body: { addr: this.#o.addr, port: this.#o.port, data: this.#own },
     };
   }
 
@@ -320,7 +333,9 @@ export class ClusterNode {
     if (this.#map !== null && !this.#mapIds.has(from)) {
       this.#warnOnce(
         `notmap:${from}`,
-        `ignoring node ${formatNodeId(from)} at ${srcAddr}: not in the map (add it with setpe -w)`,
+        `ignoring node ${
+          formatNodeId(from)
+        } at ${srcAddr}: not in the map (add it with setpe -w)`,
         step,
       );
       return step;
@@ -329,7 +344,11 @@ export class ClusterNode {
       case "gossip": {
         const entries = validEntries(body);
         if (entries === null) {
-          this.#warnOnce(`bad:${srcAddr}`, `malformed gossip from ${srcAddr} dropped`, step);
+          this.#warnOnce(
+            `bad:${srcAddr}`,
+            `malformed gossip from ${srcAddr} dropped`,
+            step,
+          );
           return step;
         }
         const allowed = this.#map === null
@@ -346,12 +365,24 @@ export class ClusterNode {
           typeof b?.addr !== "string" || !isIPv4(b.addr) ||
           !Number.isInteger(b.port) || !finite(b.port, 1, 65535)
         ) {
-          this.#warnOnce(`bad:${srcAddr}`, `malformed hello from ${srcAddr} dropped`, step);
+          this.#warnOnce(
+            `bad:${srcAddr}`,
+            `malformed hello from ${srcAddr} dropped`,
+            step,
+          );
           return step;
         }
-        const isNew = !this.#peers.has(from) || this.#board.status(from) !== "up";
+        const isNew = !this.#peers.has(from) ||
+          this.#board.status(from) !== "up";
         this.#peers.set(from, { addr: b.addr, port: b.port as number });
         this.#board.addPeer(from);
+        const data = validData((b as { data?: unknown }).data);
+        if (data) {
+          this.#onEvents(
+            this.#board.receive([{ id: from, age: 0, data }]),
+            step,
+          );
+        }
         if (isNew) {
           step.out.push({
             to: { addr: b.addr, port: b.port as number },
@@ -365,7 +396,11 @@ export class ClusterNode {
         this.#onEvents(this.#board.markLeft(from), step);
         break;
       default:
-        this.#warnOnce(`type:${type}`, `unknown message type '${type}' from ${srcAddr}`, step);
+        this.#warnOnce(
+          `type:${type}`,
+          `unknown message type '${type}' from ${srcAddr}`,
+          step,
+        );
     }
     return step;
   }
@@ -373,8 +408,10 @@ export class ClusterNode {
   /** Own entry plus everything known, for a newcomer. */
   #snapshotFor(to: NodeId): GossipEntry<GossipData>[] {
     const others = this.#board.entries()
-      .filter((e) => e.id !== to && e.id !== this.#o.self &&
-        this.#board.status(e.id) === "up")
+      .filter((e) =>
+        e.id !== to && e.id !== this.#o.self &&
+        this.#board.status(e.id) === "up"
+      )
       .sort((a, b) => a.age - b.age)
       .slice(0, MAX_ENTRIES - 1);
     return [{ id: this.#o.self, age: 0, data: this.#own }, ...others];
@@ -394,7 +431,11 @@ export class ClusterNode {
           step.log.push(`node ${who} joined`);
           break;
         case "dead":
-          step.log.push(`node ${who} is dead (no news for ${this.deadAfterSeconds.toFixed(0)} s)`);
+          step.log.push(
+            `node ${who} is dead (no news for ${
+              this.deadAfterSeconds.toFixed(0)
+            } s)`,
+          );
           break;
         case "revive":
           step.log.push(`node ${who} is back`);

@@ -127,12 +127,16 @@ export class ControlClient {
     while (this.#pending.length === 0) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new CliError("omdiscd did not answer in time (is it overloaded?)");
+        throw new CliError(
+          "omdiscd did not answer in time (is it overloaded?)",
+        );
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const n = await Promise.race([
         this.#conn.read(this.#buf),
-        new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), left)),
+        new Promise<"timeout">((r) =>
+          timer = setTimeout(() => r("timeout"), left)
+        ),
       ]).finally(() => clearTimeout(timer));
       if (n === "timeout") continue;
       if (n === null) {
@@ -148,11 +152,12 @@ export class ControlClient {
   }
 }
 
-
 /** Connect to the daemon of the node directory chosen by `--dir` / DMOSIX_DIR. */
 export function connectNode(dir?: string): Promise<ControlClient> {
   const dirs = resolveDirs({ dir });
-  return ControlClient.connect(dirs.socketPath, { secretPath: dirs.secretPath });
+  return ControlClient.connect(dirs.socketPath, {
+    secretPath: dirs.secretPath,
+  });
 }
 
 /** Call one operation on the local daemon and close the connection. */

@@ -6,7 +6,12 @@
  * @module
  */
 
-import { decodeDatagram, encodeDatagram, type Envelope, WireError } from "./wire.ts";
+import {
+  decodeDatagram,
+  encodeDatagram,
+  type Envelope,
+  WireError,
+} from "./wire.ts";
 import { ReplayGuard } from "./replay_guard.ts";
 import type { NodeId } from "./ids.ts";
 
@@ -62,7 +67,13 @@ export class DatagramCodec {
       if (e instanceof WireError) return { ok: false, reason: e.reason };
       return { ok: false, reason: "cbor" };
     }
-    const verdict = this.#guard.accept(env.from, env.boot, env.seq, env.ts, now);
+    const verdict = this.#guard.accept(
+      env.from,
+      env.boot,
+      env.seq,
+      env.ts,
+      now,
+    );
     if (verdict !== "ok") return { ok: false, reason: verdict };
     return { ok: true, env };
   }

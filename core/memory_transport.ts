@@ -29,7 +29,10 @@ export class MemoryNetwork {
     });
     const deliver = (bytes: Uint8Array, key: string) => {
       const inbox = this.#inboxes.get(key);
-      if (!inbox || closed || this.#cut.has(addr) || this.#cut.has(key.split(":")[0])) {
+      if (
+        !inbox || closed || this.#cut.has(addr) ||
+        this.#cut.has(key.split(":")[0])
+      ) {
         this.dropped++;
         return;
       }

@@ -13,7 +13,10 @@ export function formatShowmap(
   nodes: { id: NodeId; address: string }[],
 ): string {
   const rows = collapseNodes(
-    [...nodes].sort((a, b) => a.id - b.id).map((n) => ({ id: n.id, ip: n.address })),
+    [...nodes].sort((a, b) => a.id - b.id).map((n) => ({
+      id: n.id,
+      ip: n.address,
+    })),
   );
   const lines = [
     `My Node-Id: ${formatNodeId(self)}`,

@@ -136,7 +136,11 @@ export class ControlServer {
     const r = req as Record<string, unknown> | null;
     const id = typeof r?.id === "number" ? r.id : 0;
     if (typeof r !== "object" || r === null || !isControlOp(r.op)) {
-      return { id, ok: false, error: "unknown request (update the command or the daemon)" };
+      return {
+        id,
+        ok: false,
+        error: "unknown request (update the command or the daemon)",
+      };
     }
     const args = typeof r.args === "object" && r.args !== null
       ? r.args as Record<string, unknown>
@@ -147,7 +151,8 @@ export class ControlServer {
         return {
           id,
           ok: false,
-          error: "not authorized (the cluster secret is needed: run as its owner or root)",
+          error:
+            "not authorized (the cluster secret is needed: run as its owner or root)",
         };
       }
     }

@@ -10,9 +10,20 @@
 import { lookup } from "node:dns/promises";
 import { ClusterNode, type Outgoing } from "../core/cluster_node.ts";
 import { DatagramCodec, newBoot } from "../core/datagram_codec.ts";
-import { formatNodeId, nodeIdFromIPv4, parseNodeId, type NodeId } from "../core/ids.ts";
+import {
+  formatNodeId,
+  type NodeId,
+  nodeIdFromIPv4,
+  parseNodeId,
+} from "../core/ids.ts";
 import { LoadSampler } from "../core/load.ts";
-import { expandMap, formatMap, type MapNode, parseMap, resolveMapHosts } from "../core/map.ts";
+import {
+  expandMap,
+  formatMap,
+  type MapNode,
+  parseMap,
+  resolveMapHosts,
+} from "../core/map.ts";
 import type { NodeDirs } from "../core/node_dirs.ts";
 import { createSecret, deriveKey, loadSecret } from "../core/secret.ts";
 import { measureSpeed } from "../core/speed.ts";
@@ -75,7 +86,12 @@ export class Daemon {
   #stopping: Promise<void> | null = null;
   #recvLoop: Promise<void> | null = null;
   /** Traffic counters. */
-  readonly stats: DaemonStats = { received: 0, accepted: 0, dropped: {}, sent: 0 };
+  readonly stats: DaemonStats = {
+    received: 0,
+    accepted: 0,
+    dropped: {},
+    sent: 0,
+  };
 
   private constructor(cfg: DaemonConfig, log: Logger) {
     this.#cfg = cfg;
@@ -114,8 +130,11 @@ export class Daemon {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
 
-    const self = mapNodes?.find((n) => n.ip === this.#cfg.addr || n.aliases.includes(this.#cfg.addr))
-      ?.id ?? nodeIdFromIPv4(this.#cfg.addr);
+    const self =
+      mapNodes?.find((n) =>
+        n.ip === this.#cfg.addr || n.aliases.includes(this.#cfg.addr)
+      )
+        ?.id ?? nodeIdFromIPv4(this.#cfg.addr);
     this.#speed = this.#cfg.speed ?? measureSpeed();
     this.#sampler = new LoadSampler({ cpus: this.#cfg.cpus });
     this.#node = new ClusterNode({
@@ -143,7 +162,9 @@ export class Daemon {
       });
     } catch (e) {
       throw new CliError(
-        `cannot open UDP ${this.#cfg.addr}:${this.#cfg.port}: ${(e as Error).message} (is another omdiscd running there? pick --addr/--port)`,
+        `cannot open UDP ${this.#cfg.addr}:${this.#cfg.port}: ${
+          (e as Error).message
+        } (is another omdiscd running there? pick --addr/--port)`,
       );
     }
     this.#control = await ControlServer.listen(
@@ -156,7 +177,11 @@ export class Daemon {
     this.#recvLoop = this.#receiveLoop();
     this.#log.info(
       `node ${formatNodeId(self)} at ${this.#cfg.addr}:${this.#cfg.port} up (${
-        mapNodes ? `static map of ${mapNodes.length} nodes` : group ? `multicast ${group}` : "no discovery"
+        mapNodes
+          ? `static map of ${mapNodes.length} nodes`
+          : group
+          ? `multicast ${group}`
+          : "no discovery"
       }, speed ${this.#speed})`,
     );
     if (group) await this.#sendAll([this.#node.hello()]);
@@ -189,7 +214,10 @@ export class Daemon {
 
   #tick(): void {
     try {
-      const step = this.#node.tick({ ...this.#sampler.sample(), speed: this.#speed });
+      const step = this.#node.tick({
+        ...this.#sampler.sample(),
+        speed: this.#speed,
+      });
       for (const l of step.log) this.#log.info(l);
       this.#sendAll(step.out);
     } catch (e) {
@@ -228,17 +256,27 @@ export class Daemon {
         }
         this.stats.accepted++;
         const { env } = opened;
-        const step = this.#node.receive(env.type, env.from, env.body, from.addr);
+        const step = this.#node.receive(
+          env.type,
+          env.from,
+          env.body,
+          from.addr,
+        );
         for (const l of step.log) this.#log.info(l);
         await this.#sendAll(step.out);
       } catch (e) {
         this.#count("error");
-        this.#log.warn(`datagram from ${from.addr} failed: ${(e as Error).message}`);
+        this.#log.warn(
+          `datagram from ${from.addr} failed: ${(e as Error).message}`,
+        );
       }
     }
   }
 
-  async #handle(op: ControlOp, args: Record<string, unknown>): Promise<unknown> {
+  async #handle(
+    op: ControlOp,
+    args: Record<string, unknown>,
+  ): Promise<unknown> {
     switch (op) {
       case "status":
         return this.status();
@@ -247,19 +285,29 @@ export class Daemon {
       case "map.get":
         return {
           text: this.#node.hasMap ? this.#mapText : null,
-          known: this.#node.views().map((v) => ({ id: v.id, address: v.address })),
+          known: this.#node.views().map((v) => ({
+            id: v.id,
+            address: v.address,
+          })),
         };
       case "map.set": {
-        if (typeof args.text !== "string") throw new Error("map.set needs text");
+        if (typeof args.text !== "string") {
+          throw new Error("map.set needs text");
+        }
         const name = typeof args.file === "string" ? args.file : "<map>";
         const nodes = await this.#parseMapText(args.text, name);
-        const me = nodes.find((n) => n.ip === this.#cfg.addr || n.aliases.includes(this.#cfg.addr));
+        const me = nodes.find((n) =>
+          n.ip === this.#cfg.addr || n.aliases.includes(this.#cfg.addr)
+        );
         if (!me) {
           throw new Error(
             `${name}: this node's address ${this.#cfg.addr} is not in the map (add a line for it)`,
           );
         }
-        await atomicWrite(this.#cfg.dirs.mapPath, formatMap(parseMap(args.text, name)));
+        await atomicWrite(
+          this.#cfg.dirs.mapPath,
+          formatMap(parseMap(args.text, name)),
+        );
         this.#mapText = formatMap(parseMap(args.text, name));
         this.#node.setMap(nodes);
         if (me.id !== this.#node.self) this.#node.setSelf(me.id);
@@ -282,7 +330,9 @@ export class Daemon {
       case "block":
       case "noblock":
         this.#node.setBlocked(op === "block");
-        this.#log.info(op === "block" ? "blocked: refusing guests" : "accepting guests");
+        this.#log.info(
+          op === "block" ? "blocked: refusing guests" : "accepting guests",
+        );
         return { blocked: op === "block" };
       case "setspeed": {
         const s = Number(args.speed);
@@ -304,7 +354,11 @@ export class Daemon {
       idHex: formatNodeId(this.#node.self),
       address: this.#cfg.addr,
       port: this.#cfg.port,
-      discovery: this.#node.hasMap ? "map" : this.#cfg.group ? "multicast" : "none",
+      discovery: this.#node.hasMap
+        ? "map"
+        : this.#cfg.group
+        ? "multicast"
+        : "none",
       group: this.#cfg.group,
       blocked: this.#node.blocked,
       off: this.#node.isOff,

@@ -20,7 +20,9 @@ export function stderrLogger(name = "omdiscd", file?: string): Logger {
     ? Deno.openSync(file, { append: true, create: true, mode: 0o644 })
     : Deno.stderr;
   const write = (level: string, msg: string) => {
-    const line = `${new Date().toISOString()} ${name}[${Deno.pid}] ${level}${msg}\n`;
+    const line = `${
+      new Date().toISOString()
+    } ${name}[${Deno.pid}] ${level}${msg}\n`;
     try {
       out.writeSync(enc.encode(line));
     } catch {
@@ -35,5 +37,8 @@ export function stderrLogger(name = "omdiscd", file?: string): Logger {
 
 /** A logger that keeps lines in memory (tests). */
 export function memoryLogger(lines: string[]): Logger {
-  return { info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`) };
+  return {
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`warning: ${m}`),
+  };
 }

@@ -50,7 +50,8 @@ export async function openUdp(opts: UdpOptions): Promise<DatagramTransport> {
   };
   return {
     send: (bytes, to) => send(bytes, to),
-    sendMulticast: (bytes) => opts.group ? send(bytes, "multicast") : Promise.resolve(),
+    sendMulticast: (bytes) =>
+      opts.group ? send(bytes, "multicast") : Promise.resolve(),
     receive: async function* () {
       const buf = new Uint8Array(MAX_DATAGRAM + 1);
       while (!closed) {

@@ -1,2 +1,8 @@
 /** The user commands of dmosix: one file each in cli/. */
-export const COMMANDS = ["omdiscd", "setpe", "showmap", "mon", "mosctl"] as const;
+export const COMMANDS = [
+  "omdiscd",
+  "setpe",
+  "showmap",
+  "mon",
+  "mosctl",
+] as const;

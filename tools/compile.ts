@@ -25,7 +25,9 @@ for (const cmd of COMMANDS) {
     stderr: "inherit",
   }).output();
   if (!out.success) {
-    console.error(`compile: deno compile failed for ${cmd} (it needs internet access to fetch the runtime)`);
+    console.error(
+      `compile: deno compile failed for ${cmd} (it needs internet access to fetch the runtime)`,
+    );
     Deno.exit(1);
   }
 }

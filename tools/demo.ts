@@ -39,16 +39,22 @@ try {
     const counts = await Promise.all(cluster.nodes.map((n) => upCount(n.dir)));
     return counts.every((c) => c === N);
   }, 15000);
-  if (ms < 0) throw new Error("the nodes did not all see each other within 15 s");
+  if (ms < 0) {
+    throw new Error("the nodes did not all see each other within 15 s");
+  }
   console.log(`every node sees all ${N} nodes (${ms} ms after start)`);
 
-  for (const [title, cmd, args] of [
-    ["showmap (node 1)", "showmap", []],
-    ["mon --once (node 1)", "mon", ["--once"]],
-    ["mosctl status (node 2)", "mosctl", ["status"]],
-  ] as const) {
+  for (
+    const [title, cmd, args] of [
+      ["showmap (node 1)", "showmap", []],
+      ["mon --once (node 1)", "mon", ["--once"]],
+      ["mosctl status (node 2)", "mosctl", ["status"]],
+    ] as const
+  ) {
     say(title);
-    const r = await cluster.run(title.includes("node 2") ? 1 : 0, cmd, [...args]);
+    const r = await cluster.run(title.includes("node 2") ? 1 : 0, cmd, [
+      ...args,
+    ]);
     Deno.stdout.writeSync(new TextEncoder().encode(r.stdout));
     if (r.code !== 0) throw new Error(`${cmd} failed: ${r.stderr.trim()}`);
   }

@@ -32,5 +32,9 @@ for (const cmd of COMMANDS) {
     Deno.exit(1);
   }
 }
-const bin = join(Deno.env.get("DENO_INSTALL_ROOT") ?? join(Deno.env.get("HOME") ?? "~", ".deno"), "bin");
+const bin = join(
+  Deno.env.get("DENO_INSTALL_ROOT") ??
+    join(Deno.env.get("HOME") ?? "~", ".deno"),
+  "bin",
+);
 console.log(`installed ${COMMANDS.join(", ")} in ${bin}`);

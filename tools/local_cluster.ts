@@ -13,7 +13,14 @@ const CONFIG = join(ROOT, "deno.json");
 
 /** The deno command line that runs one of the project's commands. */
 export function commandArgs(cmd: string, args: string[]): string[] {
-  return ["run", "-A", "--config", CONFIG, join(ROOT, "cli", `${cmd}.ts`), ...args];
+  return [
+    "run",
+    "-A",
+    "--config",
+    CONFIG,
+    join(ROOT, "cli", `${cmd}.ts`),
+    ...args,
+  ];
 }
 
 /** Output of one command run. */
@@ -30,7 +37,8 @@ export interface RunResult {
 export async function runCommand(
   cmd: string,
   args: string[],
-  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } =
+    {},
 ): Promise<RunResult> {
   const child = new Deno.Command(Deno.execPath(), {
     args: commandArgs(cmd, args),
@@ -54,7 +62,11 @@ export async function runCommand(
   const out = await child.output();
   clearTimeout(timer);
   const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
 }
 
 /** One node of a local cluster. */
@@ -93,7 +105,10 @@ export class LocalCluster {
   readonly root: string;
   readonly #opts: Required<Omit<LocalClusterOptions, "root">>;
 
-  private constructor(root: string, opts: Required<Omit<LocalClusterOptions, "root">>) {
+  private constructor(
+    root: string,
+    opts: Required<Omit<LocalClusterOptions, "root">>,
+  ) {
     this.root = root;
     this.#opts = opts;
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => ({
@@ -106,7 +121,8 @@ export class LocalCluster {
 
   /** Create node directories with one shared secret and a static map; start every daemon. */
   static async start(opts: LocalClusterOptions): Promise<LocalCluster> {
-    const root = opts.root ?? await Deno.makeTempDir({ prefix: "dmosix-cluster-" });
+    const root = opts.root ??
+      await Deno.makeTempDir({ prefix: "dmosix-cluster-" });
     const c = new LocalCluster(root, {
       port: 4660,
       subnet: 1,
@@ -117,10 +133,13 @@ export class LocalCluster {
     const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)))
       .map((b) => b.toString(16).padStart(2, "0")).join("");
     const first = c.nodes[0];
-    const map = `# local demo cluster\n${first.id} ${first.addr} ${c.nodes.length}\n`;
+    const map =
+      `# local demo cluster\n${first.id} ${first.addr} ${c.nodes.length}\n`;
     for (const n of c.nodes) {
       await Deno.mkdir(n.dir, { recursive: true, mode: 0o700 });
-      await Deno.writeTextFile(join(n.dir, "secret"), secret + "\n", { mode: 0o600 });
+      await Deno.writeTextFile(join(n.dir, "secret"), secret + "\n", {
+        mode: 0o600,
+      });
       await Deno.chmod(join(n.dir, "secret"), 0o600);
       await Deno.writeTextFile(join(n.dir, "map"), map);
     }
@@ -165,16 +184,28 @@ export class LocalCluster {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    throw new Error(`node ${i + 1} did not start in ${timeoutMs} ms (see ${this.nodes[i].dir}/log)`);
+    throw new Error(
+      `node ${i + 1} did not start in ${timeoutMs} ms (see ${
+        this.nodes[i].dir
+      }/log)`,
+    );
   }
 
   /** Run a command against node i (adds --dir). */
-  run(i: number, cmd: string, args: string[] = [], stdin?: string): Promise<RunResult> {
+  run(
+    i: number,
+    cmd: string,
+    args: string[] = [],
+    stdin?: string,
+  ): Promise<RunResult> {
     return runCommand(cmd, [...args, "--dir", this.nodes[i].dir], { stdin });
   }
 
   /** Send a signal to node i's daemon and wait for it to exit. */
-  async signal(i: number, sig: Deno.Signal): Promise<Deno.CommandStatus | null> {
+  async signal(
+    i: number,
+    sig: Deno.Signal,
+  ): Promise<Deno.CommandStatus | null> {
     const p = this.nodes[i].process;
     if (!p) return null;
     try {
@@ -202,7 +233,9 @@ export class LocalCluster {
       await this.signal(i, "SIGTERM");
       clearTimeout(t);
     }));
-    if (!opts.keepFiles) await Deno.remove(this.root, { recursive: true }).catch(() => {});
+    if (!opts.keepFiles) {
+      await Deno.remove(this.root, { recursive: true }).catch(() => {});
+    }
   }
 }
 

@@ -92,6 +92,20 @@ const FIELDS: Map<number, string[]> = new Map([
   [b.TupleExtractId, ["tuple"]],
 ]);
 
+/** getExpressionInfo, which fails for some childless kinds (unreachable). */
+// deno-lint-ignore no-explicit-any
+function expressionInfo(ptr: number): any {
+  const id = binaryen.getExpressionId(ptr);
+  if (FIELDS.get(id)?.length === 0 && id !== b.LocalGetId && id !== b.GlobalGetId) {
+    try {
+      return binaryen.getExpressionInfo(ptr);
+    } catch {
+      return { id, type: binaryen.getExpressionType(ptr) };
+    }
+  }
+  return binaryen.getExpressionInfo(ptr);
+}
+
 /** Build the tree of `ptr` (a function body or any expression). */
 export function buildTree(
   ptr: number,
@@ -99,7 +113,7 @@ export function buildTree(
   field = "body",
   index = 0,
 ): IrNode {
-  const info = binaryen.getExpressionInfo(ptr);
+  const info = expressionInfo(ptr);
   const node: IrNode = {
     ptr,
     id: info.id,

@@ -232,7 +232,7 @@ export class Deputy {
     this.cwd = opts.cwd ?? Deno.cwd();
     const preopens = opts.preopens ?? defaultPreopens(this.cwd);
     this.preopens = preopens.map((p) => ({
-      hostDir: Deno.realPathSync(p.hostDir),
+      hostDir: realDir(p.hostDir),
       guestPath: p.guestPath,
     }));
     this.#stdin = new BufferedInput(opts.stdio.stdin);
@@ -463,7 +463,10 @@ export class Deputy {
       for (;;) {
         const r = now();
         if (r) return r;
-        if (this.#interruptPending) return INTERRUPTED;
+        if (this.#interruptPending) {
+          void input.ready(); // what arrives meanwhile waits in the buffer
+          return INTERRUPTED;
+        }
         if (await this.#raceInterrupt(input.ready())) return INTERRUPTED;
       }
     })();
@@ -1310,6 +1313,24 @@ export class Deputy {
     }
     return d;
   }
+}
+
+/** The real path of a directory to preopen; a one-line error if unusable. */
+function realDir(dir: string): string {
+  let real: string;
+  try {
+    real = Deno.realPathSync(dir);
+  } catch (err) {
+    throw new Error(
+      `preopen: ${dir}: ${
+        errnoName(errnoFromError(err))
+      } (give an existing directory)`,
+    );
+  }
+  if (!Deno.statSync(real).isDirectory) {
+    throw new Error(`preopen: ${dir}: not a directory (give a directory)`);
+  }
+  return real;
 }
 
 function writeAll(file: Deno.FsFile, data: Uint8Array): number {

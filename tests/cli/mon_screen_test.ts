@@ -186,7 +186,8 @@ Deno.test("runScreen shows daemon not answering while fetch fails and recovers b
   await until(
     () =>
       term.frames().some((f) =>
-        f[1]?.startsWith("! daemon not answering: connection refused")
+        f[1] ===
+          "! daemon not answering (retrying every 0.01s): connection refused"
       ),
     "the notice",
   );

@@ -12,7 +12,9 @@ import type { NodeView } from "../../core/node_info.ts";
 /** The nodes a node knows, or null when its daemon does not answer. */
 export async function nodesOf(dir: string): Promise<NodeView[] | null> {
   try {
-    const c = await ControlClient.connect(join(dir, "omdiscd.sock"), { timeoutMs: 2000 });
+    const c = await ControlClient.connect(join(dir, "omdiscd.sock"), {
+      timeoutMs: 2000,
+    });
     try {
       return (await c.call<{ nodes: NodeView[] }>("nodes", {}, 2000)).nodes;
     } finally {
@@ -24,9 +26,13 @@ export async function nodesOf(dir: string): Promise<NodeView[] | null> {
 }
 
 /** A node's own status, or null when its daemon does not answer. */
-export async function statusOf(dir: string): Promise<Record<string, unknown> | null> {
+export async function statusOf(
+  dir: string,
+): Promise<Record<string, unknown> | null> {
   try {
-    const c = await ControlClient.connect(join(dir, "omdiscd.sock"), { timeoutMs: 2000 });
+    const c = await ControlClient.connect(join(dir, "omdiscd.sock"), {
+      timeoutMs: 2000,
+    });
     try {
       return await c.call<Record<string, unknown>>("status", {}, 2000);
     } finally {
@@ -38,16 +44,25 @@ export async function statusOf(dir: string): Promise<Record<string, unknown> | n
 }
 
 /** IDs a node sees in each status. */
-export async function idsWithStatus(dir: string, status: "up" | "dead" | "blocked"): Promise<number[]> {
-  return ((await nodesOf(dir)) ?? []).filter((n) => n.status === status).map((n) => n.id);
+export async function idsWithStatus(
+  dir: string,
+  status: "up" | "dead" | "blocked",
+): Promise<number[]> {
+  return ((await nodesOf(dir)) ?? []).filter((n) => n.status === status).map((
+    n,
+  ) => n.id);
 }
 
 /** True when every listed dir sees exactly `ids` as live (up or blocked). */
-export async function allSeeLive(dirs: string[], ids: number[]): Promise<boolean> {
+export async function allSeeLive(
+  dirs: string[],
+  ids: number[],
+): Promise<boolean> {
   const want = [...ids].sort((a, b) => a - b).join(",");
   const views = await Promise.all(dirs.map(nodesOf));
   return views.every((v) =>
     v !== null &&
-    v.filter((n) => n.status !== "dead").map((n) => n.id).sort((a, b) => a - b).join(",") === want
+    v.filter((n) => n.status !== "dead").map((n) => n.id).sort((a, b) => a - b)
+        .join(",") === want
   );
 }

@@ -18,9 +18,15 @@ export interface NetnsLab {
 }
 
 async function ip(args: string[]): Promise<void> {
-  const out = await new Deno.Command("ip", { args, stdout: "null", stderr: "piped" }).output();
+  const out = await new Deno.Command("ip", {
+    args,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
   if (!out.success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
+    throw new Error(
+      `ip ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`,
+    );
   }
 }
 
@@ -28,7 +34,11 @@ async function ip(args: string[]): Promise<void> {
 export function canUseNetns(): boolean {
   if (Deno.uid() !== 0) return false;
   try {
-    return new Deno.Command("ip", { args: ["netns", "list"], stdout: "null", stderr: "null" })
+    return new Deno.Command("ip", {
+      args: ["netns", "list"],
+      stdout: "null",
+      stderr: "null",
+    })
       .outputSync().success;
   } catch {
     return false;
@@ -36,7 +46,11 @@ export function canUseNetns(): boolean {
 }
 
 /** Create `count` hosts 10.213.`net`.1..count on one bridge. */
-export async function createLab(prefix: string, count: number, net = 0): Promise<NetnsLab> {
+export async function createLab(
+  prefix: string,
+  count: number,
+  net = 0,
+): Promise<NetnsLab> {
   const bridge = `${prefix}br`;
   const ns = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
   const addrs = ns.map((_, i) => `10.213.${net}.${i + 1}`);
@@ -48,7 +62,17 @@ export async function createLab(prefix: string, count: number, net = 0): Promise
   await destroy(); // leftovers of an interrupted run
   try {
     await ip(["netns", "add", bridge]);
-    await ip(["-n", bridge, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"]);
+    await ip([
+      "-n",
+      bridge,
+      "link",
+      "add",
+      "br0",
+      "type",
+      "bridge",
+      "mcast_snooping",
+      "0",
+    ]);
     await ip(["-n", bridge, "link", "set", "br0", "up"]);
     for (let i = 0; i < count; i++) {
       await ip(["netns", "add", ns[i]]);

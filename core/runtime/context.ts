@@ -1,0 +1,167 @@
+/**
+ * A user context: an instrumented WASI program running in a Worker, so the
+ * thread that owns it (the deputy's) stays responsive. `freeze()` makes it
+ * unwind at its next preemption point, or out of a blocked import, and
+ * yields a Snapshot; `UserContext.resume(snapshot)` continues it in a fresh
+ * Worker and instance.
+ *
+ * Imports come from an imports module (see imports_factory.ts): the WASI
+ * host plugs in there without this file knowing it.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { CONTROL_CELLS, CONTROL_FREEZE } from "./imports_factory.ts";
+import type { FreezeTimes, RunResult } from "./context_run.ts";
+import { sharedNow } from "./context_run.ts";
+import type { Snapshot } from "./snapshot.ts";
+import type { WorkerRun } from "./context_worker.ts";
+
+/** How to run a context. */
+export interface ContextOptions {
+  /** The instrumented module (see instrument.ts). */
+  wasm: Uint8Array;
+  /** URL (or path) of a module exporting `createImports`. */
+  importsModule: string | URL;
+  /** Structured-cloneable options given to createImports. */
+  importsOptions?: unknown;
+  /** Called on the main thread when a freeze is requested (wake blocked calls). */
+  onFreezeRequest?: () => void;
+}
+
+/** Timings of the last freeze, in ms. */
+export interface FreezeTimings extends FreezeTimes {
+  /** freeze() was called. */
+  requestedAt: number;
+  /** The snapshot reached this thread. */
+  receivedAt: number;
+  /** Request -> stack unwound (the freeze latency). */
+  latencyMs: number;
+}
+
+/** How a context ended. */
+export type ContextEnd = RunResult;
+
+/** Hex SHA-256 of a module. */
+export function moduleHash(wasm: Uint8Array): string {
+  return createHash("sha256").update(wasm).digest("hex");
+}
+
+function moduleUrl(u: string | URL): string {
+  if (u instanceof URL) return u.href;
+  if (/^[a-z]+:/.test(u)) return u;
+  return new URL(u, `file://${Deno.cwd()}/`).href;
+}
+
+/** A running user context. */
+export class UserContext {
+  /** Settles once the program exits, fails or is frozen. */
+  readonly done: Promise<ContextEnd>;
+  /** Timings of the last successful freeze. */
+  lastFreeze: FreezeTimings | undefined;
+  #worker: Worker;
+  #control: Int32Array;
+  #ended = false;
+  #onFreezeRequest?: () => void;
+  #finish: (end: ContextEnd) => void = () => {};
+
+  private constructor(opts: ContextOptions, snapshot: Snapshot | undefined, started: () => void) {
+    const sab = new SharedArrayBuffer(CONTROL_CELLS * 4);
+    this.#control = new Int32Array(sab);
+    this.#onFreezeRequest = opts.onFreezeRequest;
+    this.#worker = new Worker(new URL("./context_worker.ts", import.meta.url).href, { type: "module" });
+    this.done = new Promise<ContextEnd>((resolve) => {
+      this.#finish = (end) => {
+        this.#ended = true;
+        started();
+        this.#worker.terminate();
+        resolve(end);
+      };
+    });
+    this.#worker.onmessage = (e: MessageEvent) => {
+      if (e.data.type === "started") started();
+      else this.#finish(e.data.result as ContextEnd);
+    };
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#finish({ kind: "error", message: e.message });
+    };
+    const msg: WorkerRun = {
+      type: "run",
+      wasm: opts.wasm,
+      moduleHash: moduleHash(opts.wasm),
+      importsModule: moduleUrl(opts.importsModule),
+      importsOptions: opts.importsOptions,
+      control: sab,
+      snapshot,
+    };
+    this.#worker.postMessage(msg);
+  }
+
+  /** Start the program; resolves once it runs (or has already ended). */
+  static start(opts: ContextOptions): Promise<UserContext> {
+    return UserContext.#make(opts, undefined);
+  }
+
+  /** Continue `snapshot` in a fresh Worker and instance of `opts.wasm`. */
+  static resume(snapshot: Snapshot, opts: ContextOptions): Promise<UserContext> {
+    if (snapshot.moduleHash !== moduleHash(opts.wasm)) {
+      return Promise.reject(new Error("resume: the snapshot belongs to another module"));
+    }
+    return UserContext.#make(opts, snapshot);
+  }
+
+  static #make(opts: ContextOptions, snapshot: Snapshot | undefined): Promise<UserContext> {
+    return new Promise((resolve) => {
+      const ctx: UserContext = new UserContext(opts, snapshot, () => resolve(ctx));
+    });
+  }
+
+  /** True until the program exits, fails or freezes. */
+  get running(): boolean {
+    return !this.#ended;
+  }
+
+  /**
+   * Freeze the program and return its snapshot. Rejects if it ends
+   * another way first, or after `timeoutMs` (default 10 s).
+   */
+  async freeze(opts: { timeoutMs?: number } = {}): Promise<Snapshot> {
+    if (this.#ended) throw new Error("freeze: the context is not running");
+    const requestedAt = sharedNow();
+    Atomics.store(this.#control, CONTROL_FREEZE, 1);
+    Atomics.notify(this.#control, CONTROL_FREEZE);
+    this.#onFreezeRequest?.();
+    let timer: number | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error("freeze: timed out waiting for the context to unwind")),
+        opts.timeoutMs ?? 10_000,
+      );
+    });
+    try {
+      const end = await Promise.race([this.done, timeout]);
+      if (end.kind !== "frozen") {
+        throw new Error(
+          `freeze: the context ended before freezing (${end.kind === "exit" ? `exit ${end.code}` : end.message})`,
+        );
+      }
+      const receivedAt = sharedNow();
+      this.lastFreeze = {
+        ...end.times,
+        requestedAt,
+        receivedAt,
+        latencyMs: end.times.unwoundAt - requestedAt,
+      };
+      return end.snapshot;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stop the worker at once (no snapshot); `done` reports an error. */
+  terminate(): void {
+    if (!this.#ended) this.#finish({ kind: "error", message: "terminated" });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Run one instance of an instrumented module to its end: it exits, fails,
+ * or unwinds because a freeze was requested, in which case the result is
+ * a Snapshot. Used by the context worker; callable in-process too (tests).
+ *
+ * @module
+ */
+
+import type { ImportsFactory } from "./imports_factory.ts";
+import { capturePages, restorePages } from "./memory_pages.ts";
+import { readInstrumentInfo } from "./instrument.ts";
+import { RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
+import type { SavedFrame, Snapshot, SnapshotGlobal } from "./snapshot.ts";
+import { UnwindRuntime } from "./unwind_runtime.ts";
+import { WasiExit } from "./wasi_exit.ts";
+
+/** What to run. */
+export interface RunRequest {
+  /** The instrumented module. */
+  wasm: Uint8Array;
+  /** Hex SHA-256 of `wasm` (recorded in snapshots, checked on resume). */
+  moduleHash: string;
+  /** Builds the non-runtime imports. */
+  factory: ImportsFactory;
+  /** Passed to the factory. */
+  options?: unknown;
+  /** Shared control cells (freeze flag). */
+  control: Int32Array;
+  /** Continue this snapshot instead of starting. */
+  snapshot?: Snapshot;
+  /** Called once the program runs (after instantiation and restore). */
+  onStarted?: () => void;
+  /** Clock in ms (default performance.now + timeOrigin, comparable across threads). */
+  now?: () => number;
+}
+
+/** Timestamps (ms, `now` clock) of a freeze. */
+export interface FreezeTimes {
+  /** The unwind started (flag seen at a preemption point, or import interrupted). */
+  unwindStartedAt: number;
+  /** The stack was unwound back to the runner. */
+  unwoundAt: number;
+  /** Memory and globals were captured. */
+  capturedAt: number;
+  /** What started the unwind: "preempt" or an import name. */
+  cause: string;
+}
+
+/** How a run ended. */
+export type RunResult =
+  | { kind: "exit"; code: number }
+  | { kind: "frozen"; snapshot: Snapshot; times: FreezeTimes }
+  | { kind: "error"; message: string };
+
+/** Clock shared by threads: ms since the epoch, sub-ms precision. */
+export function sharedNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+type Setter = (v: number | bigint) => void;
+type Getter = () => number | bigint;
+
+/** Run `req` (see the module doc); never throws for program failures. */
+export async function runContext(req: RunRequest): Promise<RunResult> {
+  const now = req.now ?? sharedNow;
+  const info = readInstrumentInfo(req.wasm);
+  let bytes = req.wasm;
+  let contIds: number[] = [];
+  if (req.snapshot) {
+    if (req.snapshot.moduleHash !== req.moduleHash) {
+      return { kind: "error", message: "resume: snapshot belongs to another module" };
+    }
+    const { buildResumeModule } = await import("./resume_module.ts");
+    const r = buildResumeModule(req.wasm, req.snapshot.frames);
+    bytes = r.wasm;
+    contIds = r.contIds;
+  }
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  const rt = new UnwindRuntime(req.control, info.unwindImports, info.interval, now);
+  let instance: WebAssembly.Instance | undefined;
+  const memory = () => {
+    if (!instance) throw new Error("memory used before instantiation");
+    return instance.exports.memory as WebAssembly.Memory;
+  };
+  const imports = await req.factory({
+    hooks: rt.hooks,
+    memory,
+    options: req.options,
+    control: req.control,
+    freezeRequested: () => Atomics.load(req.control, 0) !== 0,
+    module,
+    resuming: req.snapshot !== undefined,
+  });
+  imports[RUNTIME_MODULE] = rt.imports(module);
+  try {
+    instance = await WebAssembly.instantiate(module, imports);
+  } catch (e) {
+    return { kind: "error", message: `instantiate: ${(e as Error).message}` };
+  }
+  rt.attach(instance);
+  const ex = instance.exports;
+  if (req.snapshot) {
+    try {
+      restorePages(memory(), req.snapshot.memory);
+      restoreGlobals(ex, info.globals, req.snapshot.globals);
+    } catch (e) {
+      return { kind: "error", message: `resume: ${(e as Error).message}` };
+    }
+    rt.beginResume(req.snapshot.frames, contIds);
+  }
+  req.onStarted?.();
+  try {
+    (ex[req.snapshot ? RESUME_EXPORT : info.entry] as () => void)();
+  } catch (e) {
+    if (e instanceof WasiExit) return { kind: "exit", code: e.code };
+    return { kind: "error", message: (e as Error)?.message ?? String(e) };
+  }
+  if (!rt.unwinding) return { kind: "exit", code: 0 };
+  const unwoundAt = now();
+  const snapshot: Snapshot = {
+    moduleHash: req.moduleHash,
+    memory: capturePages(memory().buffer as ArrayBuffer),
+    globals: info.globals.map((g) => ({
+      name: g.name,
+      type: g.type as SnapshotGlobal["type"],
+      bits: (ex[g.getter] as Getter)(),
+    })),
+    frames: rt.frames as SavedFrame[],
+  };
+  return {
+    kind: "frozen",
+    snapshot,
+    times: {
+      unwindStartedAt: rt.unwindStartedAt ?? unwoundAt,
+      unwoundAt,
+      capturedAt: now(),
+      cause: rt.cause ?? "unknown",
+    },
+  };
+}
+
+function restoreGlobals(
+  ex: WebAssembly.Exports,
+  infos: { name: string; setter: string }[],
+  values: SnapshotGlobal[],
+): void {
+  const byName = new Map(values.map((g) => [g.name, g]));
+  for (const g of infos) {
+    const v = byName.get(g.name);
+    if (v === undefined) throw new Error(`resume: snapshot lacks global ${g.name}`);
+    (ex[g.setter] as Setter)(v.bits);
+  }
+}

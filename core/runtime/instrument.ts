@@ -1,0 +1,699 @@
+/**
+ * Make a WASI command's running state freezable at any moment.
+ *
+ * What the instrumented module carries (see runtime_abi.ts for the ABI):
+ * - preemption points: a countdown in a local at every loop header calls
+ *   `dmosix.preempt` every `interval` iterations; functions in call-graph
+ *   cycles (recursion, where short loops may never count down) also count
+ *   down a global at entry;
+ * - unwind support only: every call that can unwind (to preempt, to the
+ *   blocking WASI imports, or to a function that can) is followed by a test
+ *   of the state global; when set, the function saves the locals live at
+ *   that call and returns. No rewind code runs in the normal path: resuming
+ *   uses continuation functions generated from the flat module in the
+ *   `dmosix.flat` section (resume_module.ts), so both sides come from one
+ *   transformation and agree on the frame format;
+ * - every mutable global (the stack pointer too) exported for snapshots.
+ *
+ * Only functions that can unwind are flattened and re-optimised; the rest
+ * keep the compiler's code.
+ *
+ * @module
+ */
+
+import binaryen from "binaryen";
+import { InstrumentError } from "./instrument_error.ts";
+import {
+  buildTree,
+  type IrNode,
+  localGets,
+  replaceInParent,
+  UnsupportedIrError,
+  walk,
+} from "./ir_tree.ts";
+import { liveBefore } from "./liveness.ts";
+import {
+  DEFAULT_UNWIND_IMPORTS,
+  FLAT_SECTION,
+  GLOBAL_GET_PREFIX,
+  GLOBAL_SET_PREFIX,
+  type GlobalInfo,
+  INFO_SECTION,
+  type InstrumentInfo,
+  INSTRUMENTER_VERSION,
+  RT,
+  RUNTIME_MODULE,
+  STATE_EXPORT,
+  UNWIND_EXPORT,
+  type WasmValType,
+} from "./runtime_abi.ts";
+import { appendCustomSection, getCustomSection, hasWasmHeader } from "./wasm_sections.ts";
+
+/** How to instrument. */
+export interface InstrumentOptions {
+  /** Loop iterations between two preemption calls (default 10000). */
+  interval?: number;
+  /** "module.name" of imports that may unwind (default DEFAULT_UNWIND_IMPORTS). */
+  unwindImports?: readonly string[];
+  /** Binaryen optimisation level for the re-optimised functions (default 2). */
+  optimizeLevel?: number;
+  /** For cost measurements only: leave out parts (the result cannot always freeze). */
+  experiment?: {
+    noLoopChecks?: boolean;
+    noEntryChecks?: boolean;
+    noSiteChecks?: boolean;
+    inlineCountdown?: boolean;
+  };
+}
+
+/** An instrumented module and what was done to it. */
+export interface InstrumentedModule {
+  /** The module to run (carries `dmosix.flat` and `dmosix.info` sections). */
+  wasm: Uint8Array;
+  /** What the instrumenter did. */
+  info: InstrumentInfo;
+}
+
+/** Features V8 (Deno 2) runs by default; the output never needs more. */
+export const WASM_FEATURES: number = binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt | binaryen.Features.SIMD128 |
+  binaryen.Features.BulkMemory | binaryen.Features.SignExt |
+  binaryen.Features.TailCall | binaryen.Features.ReferenceTypes |
+  binaryen.Features.Multivalue | binaryen.Features.ExtendedConst |
+  binaryen.Features.BulkMemoryOpt | binaryen.Features.CallIndirectOverlong |
+  binaryen.Features.MultiMemory | binaryen.Features.Atomics;
+
+/** Internal names of what the instrumenter adds. */
+export const N = {
+  preempt: "__dmosix_preempt",
+  framePrefix: "__dmosix_frame_",
+  loadI32: "__dmosix_load_i32",
+  loadI64: "__dmosix_load_i64",
+  resumeNext: "__dmosix_resume_next",
+  state: "__dmosix_state",
+  budget: "__dmosix_budget",
+} as const;
+
+const ENTRY = "_start";
+
+/** The value type name of a binaryen type, or undefined for others. */
+export function valTypeName(t: number): WasmValType | undefined {
+  switch (t) {
+    case binaryen.i32:
+      return "i32";
+    case binaryen.i64:
+      return "i64";
+    case binaryen.f32:
+      return "f32";
+    case binaryen.f64:
+      return "f64";
+    case binaryen.v128:
+      return "v128";
+  }
+  return undefined;
+}
+
+/** Read the info section of an instrumented module. */
+export function readInstrumentInfo(wasm: Uint8Array): InstrumentInfo {
+  const s = hasWasmHeader(wasm) ? getCustomSection(wasm, INFO_SECTION) : undefined;
+  if (s === undefined) {
+    throw new InstrumentError("not-wasm", "not an instrumented module (no dmosix.info section)");
+  }
+  return JSON.parse(new TextDecoder().decode(s));
+}
+
+/** Parse `wasm` with binaryen, mapping failures to InstrumentError. */
+export function readModule(wasm: Uint8Array): binaryen.Module {
+  if (!hasWasmHeader(wasm)) {
+    throw new InstrumentError("not-wasm", "not a WebAssembly module (bad magic or version)");
+  }
+  try {
+    // readBinary takes the features as an optional second argument.
+    // deno-lint-ignore no-explicit-any
+    return (binaryen.readBinary as any)(wasm, WASM_FEATURES);
+  } catch (e) {
+    throw new InstrumentError(
+      "not-wasm",
+      `not a valid WebAssembly module (${(e as Error).message ?? e})`,
+    );
+  }
+}
+
+interface FnFacts {
+  name: string;
+  calls: Set<string>;
+  indirect: boolean;
+  loops: number;
+}
+
+function functionNames(m: binaryen.Module): { defined: string[]; imports: Map<string, string> } {
+  const defined: string[] = [];
+  const imports = new Map<string, string>();
+  for (let i = 0; i < m.getNumFunctions(); i++) {
+    const fi = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+    if (fi.module) imports.set(fi.name, `${fi.module}.${fi.base}`);
+    else defined.push(fi.name);
+  }
+  return { defined, imports };
+}
+
+function facts(m: binaryen.Module, name: string): FnFacts {
+  const f: FnFacts = { name, calls: new Set(), indirect: false, loops: 0 };
+  const body = binaryen.Function.getBody(m.getFunction(name));
+  if (!body) return f;
+  walk(buildTree(body), (n) => {
+    if (n.id === binaryen.CallId) f.calls.add(n.info.target);
+    else if (n.id === binaryen.CallIndirectId) f.indirect = true;
+    else if (n.id === binaryen.LoopId) f.loops++;
+  });
+  return f;
+}
+
+function tableFunctions(m: binaryen.Module): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < m.getNumElementSegments(); i++) {
+    const seg = binaryen.getElementSegmentInfo(m.getElementSegmentByIndex(i));
+    for (const n of seg.data) out.add(n);
+  }
+  return out;
+}
+
+/** Functions on a call-graph cycle (Tarjan's SCC, iterative). */
+function inCycles(names: string[], edges: Map<string, string[]>): Set<string> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out = new Set<string>();
+  let next = 0;
+  for (const root of names) {
+    if (index.has(root)) continue;
+    const work: [string, number][] = [[root, 0]];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      const [v, i] = top;
+      const succ = edges.get(v) ?? [];
+      if (i < succ.length) {
+        top[1]++;
+        const w = succ[i];
+        if (!index.has(w)) {
+          index.set(w, next);
+          low.set(w, next++);
+          stack.push(w);
+          onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) {
+          low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const u = work[work.length - 1][0];
+        low.set(u, Math.min(low.get(u)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const comp: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.push(w);
+        } while (w !== v);
+        if (comp.length > 1 || succ.includes(v)) comp.forEach((c) => out.add(c));
+      }
+    }
+  }
+  return out;
+}
+
+interface Plan {
+  facts: Map<string, FnFacts>;
+  unwinds: Set<string>;
+  indirectUnwinds: boolean;
+  recursive: Set<string>;
+  unwindImportNames: Map<string, string>;
+}
+
+function plan(m: binaryen.Module, unwindList: readonly string[]): Plan {
+  const { defined, imports } = functionNames(m);
+  const allFacts = new Map(defined.map((n) => [n, facts(m, n)]));
+  const table = tableFunctions(m);
+  const tableDefined = [...table].filter((n) => allFacts.has(n));
+  const unwindImportNames = new Map(
+    [...imports].filter(([, ext]) => unwindList.includes(ext)),
+  );
+  const edges = new Map<string, string[]>();
+  for (const f of allFacts.values()) {
+    const e = [...f.calls].filter((c) => allFacts.has(c));
+    if (f.indirect) e.push(...tableDefined);
+    edges.set(f.name, e);
+  }
+  const recursive = inCycles(defined, edges);
+  const unwinds = new Set<string>();
+  for (const f of allFacts.values()) {
+    if (
+      f.loops > 0 || recursive.has(f.name) ||
+      [...f.calls].some((c) => unwindImportNames.has(c))
+    ) unwinds.add(f.name);
+  }
+  let indirectUnwinds = [...table].some((n) => unwinds.has(n) || unwindImportNames.has(n));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const f of allFacts.values()) {
+      if (unwinds.has(f.name)) continue;
+      if ((f.indirect && indirectUnwinds) || [...f.calls].some((c) => unwinds.has(c))) {
+        unwinds.add(f.name);
+        changed = true;
+        if (table.has(f.name)) indirectUnwinds = true;
+      }
+    }
+  }
+  return { facts: allFacts, unwinds, indirectUnwinds, recursive, unwindImportNames };
+}
+
+/** Zero of a function's result type, for `return` while unwinding. */
+function zeroOf(m: binaryen.Module, t: number): number | undefined {
+  switch (t) {
+    case binaryen.none:
+      return undefined;
+    case binaryen.i32:
+      return m.i32.const(0);
+    case binaryen.i64:
+      return m.i64.const(0n as unknown as number);
+    case binaryen.f32:
+      return m.f32.const(0);
+    case binaryen.f64:
+      return m.f64.const(0);
+    case binaryen.v128:
+      return m.v128.const(new Array(16).fill(0));
+  }
+  throw new UnsupportedIrError("multi-value or reference results in a function that can unwind");
+}
+
+/** The types of all locals of `func` (params first). */
+export function localTypes(func: number): number[] {
+  const params = binaryen.expandType(binaryen.Function.getParams(func));
+  const vars: number[] = [];
+  for (let i = 0; i < binaryen.Function.getNumVars(func); i++) {
+    vars.push(binaryen.Function.getVar(func, i));
+  }
+  return [...params, ...vars];
+}
+
+function addVar(func: number, type: number): number {
+  // deno-lint-ignore no-explicit-any
+  return (binaryen as any)._BinaryenFunctionAddVar(func, type);
+}
+
+/** The values saving local `idx` of type `t`, with their signature letters. */
+function saveLocal(m: binaryen.Module, idx: number, t: number): [number, string][] {
+  const get = () => m.local.get(idx, t);
+  switch (t) {
+    case binaryen.i32:
+      return [[get(), "i"]];
+    case binaryen.i64:
+      return [[get(), "I"]];
+    case binaryen.f32:
+      return [[m.i32.reinterpret(get()), "i"]];
+    case binaryen.f64:
+      return [[m.i64.reinterpret(get()), "I"]];
+    case binaryen.v128:
+      return [0, 1].map((lane) => [m.i64x2.extract_lane(get(), lane as unknown as number), "I"]);
+  }
+  throw new UnsupportedIrError("a reference-typed local is live across a call that can unwind");
+}
+
+/** The frame-saving import for value signature `sig`, added on first use. */
+function frameImport(ctx: Ctx, sig: string): string {
+  const name = `${N.framePrefix}${sig}`;
+  if (!ctx.frameImports.has(sig)) {
+    ctx.frameImports.add(sig);
+    const params = [binaryen.i32, binaryen.i32, ...[...sig].map((c) => c === "i" ? binaryen.i32 : binaryen.i64)];
+    ctx.m.addFunctionImport(name, RUNTIME_MODULE, `${RT.framePrefix}${sig}`, binaryen.createType(params), binaryen.none);
+  }
+  return name;
+}
+
+interface Ctx {
+  m: binaryen.Module;
+  plan: Plan;
+  interval: number;
+  experiment: NonNullable<InstrumentOptions["experiment"]>;
+  frameImports: Set<string>;
+}
+
+function isSiteCall(ctx: Ctx, n: IrNode): boolean {
+  if (n.id === binaryen.CallId) {
+    if (n.info.isReturn) return false;
+    const t = n.info.target as string;
+    return t === N.preempt || ctx.plan.unwinds.has(t) || ctx.plan.unwindImportNames.has(t);
+  }
+  return n.id === binaryen.CallIndirectId && !n.info.isReturn && ctx.plan.indirectUnwinds;
+}
+
+const STATEMENT_PARENTS = new Set([binaryen.BlockId, binaryen.LoopId, binaryen.IfId]);
+
+/** The statement holding site call `call` (the call or its local.set). */
+function siteStatement(call: IrNode): IrNode {
+  let s = call;
+  if (s.parent && (s.parent.id === binaryen.LocalSetId || s.parent.id === binaryen.DropId)) {
+    s = s.parent;
+  }
+  if (s.parent !== null && !STATEMENT_PARENTS.has(s.parent.id)) {
+    throw new UnsupportedIrError("a call that can unwind is not in statement position");
+  }
+  if (s.parent?.id === binaryen.IfId && s.field === "condition") {
+    throw new UnsupportedIrError("a call that can unwind is an if condition");
+  }
+  return s;
+}
+
+function countdown(ctx: Ctx, c: number): number[] {
+  const { m } = ctx;
+  return [
+    m.local.set(c, m.i32.sub(m.local.get(c, binaryen.i32), m.i32.const(1))),
+    m.if(
+      m.i32.eqz(m.local.get(c, binaryen.i32)),
+      m.local.set(c, m.call(N.preempt, [], binaryen.i32)),
+    ),
+  ];
+}
+
+/**
+ * Countdown whose preempt call sits outside the loop: the loop exits to a
+ * handler that calls preempt and re-enters it at its header, so the hot
+ * loop contains no call (V8 spills values live across a call).
+ */
+function outlineCountdown(ctx: Ctx, func: number, loop: IrNode, c: number, tag: string): void {
+  const { m } = ctx;
+  const exit = `__dmosix_x${tag}`;
+  const re = `__dmosix_r${tag}`;
+  const pre = `__dmosix_p${tag}`;
+  binaryen.Loop.setBody(
+    loop.ptr,
+    m.block(null, [
+      m.local.set(c, m.i32.sub(m.local.get(c, binaryen.i32), m.i32.const(1))),
+      m.br(pre, m.i32.eqz(m.local.get(c, binaryen.i32))),
+      loop.kids[0].ptr,
+    ]),
+  );
+  const wrapped = m.block(exit, [
+    m.loop(
+      re,
+      m.block(null, [
+        m.block(pre, [loop.ptr, m.br(exit)]),
+        m.local.set(c, m.call(N.preempt, [], binaryen.i32)),
+        m.br(re),
+      ]),
+    ),
+  ]);
+  replaceInParent(func, loop, wrapped);
+  for (let p = loop.parent; p !== null; p = p.parent) finalize(p.ptr);
+}
+
+/** Recompute an expression's type from its children. */
+function finalize(ptr: number): void {
+  // deno-lint-ignore no-explicit-any
+  (binaryen as any)._BinaryenExpressionFinalize(ptr);
+}
+
+function entryCheck(ctx: Ctx, c: number): number[] {
+  const { m } = ctx;
+  const i32 = binaryen.i32;
+  return [
+    m.local.set(c, m.i32.sub(m.global.get(N.budget, i32), m.i32.const(1))),
+    m.global.set(N.budget, m.local.get(c, i32)),
+    m.if(
+      m.i32.eqz(m.local.get(c, i32)),
+      m.block(null, [
+        m.local.set(c, m.call(N.preempt, [], i32)),
+        m.global.set(N.budget, m.local.get(c, i32)),
+      ]),
+    ),
+  ];
+}
+
+/** True when a branch in `n` targets `label`. */
+function branchesTo(n: IrNode, label: string): boolean {
+  let found = false;
+  walk(n, (x) => {
+    if (x.id === binaryen.BreakId && x.info.name === label) found = true;
+    if (
+      x.id === binaryen.SwitchId &&
+      (x.info.defaultName === label || (x.info.names as string[]).includes(label))
+    ) found = true;
+  });
+  return found;
+}
+
+/**
+ * True when every iteration of `loop` calls a function with an entry
+ * check before it can branch back: such a loop needs no countdown.
+ */
+function iterationsCallChecked(ctx: Ctx, loop: IrNode): boolean {
+  const body = loop.kids[0];
+  const label = loop.info.name as string;
+  if (!label || body.id !== binaryen.BlockId) return false;
+  for (const stmt of body.kids) {
+    const call = stmt.id === binaryen.LocalSetId ? stmt.kids[0] : stmt;
+    if (
+      call?.id === binaryen.CallId && !call.info.isReturn &&
+      ctx.plan.recursive.has(call.info.target) && !ctx.experiment.noEntryChecks
+    ) return true;
+    if (branchesTo(stmt, label)) return false;
+  }
+  return false;
+}
+
+/** Give `name` preemption points and unwind support; returns counts. */
+function transformFunction(
+  ctx: Ctx,
+  name: string,
+  fid: number,
+): { loops: number; entry: boolean; sites: number } {
+  const { m } = ctx;
+  m.runPassesOnFunction(name, ["flatten"]);
+  const func = m.getFunction(name);
+  const results = binaryen.Function.getResults(func);
+  const loops: IrNode[] = [];
+  walk(buildTree(binaryen.Function.getBody(func)), (n) => {
+    if (n.id === binaryen.LoopId) loops.push(n);
+  });
+  if (ctx.experiment.noLoopChecks) loops.length = 0;
+  const skipped = loops.filter((l) => iterationsCallChecked(ctx, l));
+  loops.splice(0, loops.length, ...loops.filter((l) => !skipped.includes(l)));
+  const entry = ctx.plan.recursive.has(name) && !ctx.experiment.noEntryChecks;
+  const prefix: number[] = [];
+  if (loops.length > 0 || entry) {
+    const c = addVar(func, binaryen.i32);
+    // Innermost loops first, so a wrapper is typed after its contents.
+    loops.slice().reverse().forEach((l, i) => {
+      if (!ctx.experiment.inlineCountdown && l.info.name) {
+        outlineCountdown(ctx, func, l, c, `${name}$${i}`);
+      } else {
+        binaryen.Loop.setBody(l.ptr, m.block(null, [...countdown(ctx, c), l.kids[0].ptr]));
+      }
+    });
+    if (entry) prefix.push(...entryCheck(ctx, c));
+    if (loops.length > 0) prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
+  }
+  if (prefix.length > 0) {
+    binaryen.Function.setBody(
+      func,
+      m.block(null, [...prefix, binaryen.Function.getBody(func)]),
+    );
+  }
+
+  // A site whose result overwrites one of its own operands would lose the
+  // operand a resumed import call needs: route the result through a temp.
+  let tree = buildTree(binaryen.Function.getBody(func));
+  let rewrote = false;
+  const calls: IrNode[] = [];
+  walk(tree, (n) => {
+    if (isSiteCall(ctx, n)) calls.push(n);
+  });
+  for (const call of calls) {
+    const s = siteStatement(call);
+    if (s.id === binaryen.LocalSetId && localGets(call).includes(s.info.index)) {
+      const t = binaryen.getExpressionType(call.ptr);
+      const tmp = addVar(func, t);
+      replaceInParent(
+        func,
+        s,
+        m.block(null, [m.local.set(tmp, call.ptr), m.local.set(s.info.index, m.local.get(tmp, t))]),
+      );
+      rewrote = true;
+    }
+  }
+  if (rewrote) tree = buildTree(binaryen.Function.getBody(func));
+
+  const statements = new Set<IrNode>();
+  walk(tree, (n) => {
+    if (isSiteCall(ctx, n)) statements.add(siteStatement(n));
+  });
+  const types = localTypes(func);
+  const live = liveBefore(tree, types.length, (n) => statements.has(n));
+  let k = 0;
+  if (ctx.experiment.noSiteChecks) statements.clear();
+  for (const s of statements) {
+    const saves = live.get(s)!.flatMap((i) => saveLocal(m, i, types[i]));
+    const sig = saves.map(([, c]) => c).join("");
+    const zero = zeroOf(m, results);
+    const check = m.if(
+      m.global.get(N.state, binaryen.i32),
+      m.block(null, [
+        m.call(
+          frameImport(ctx, sig),
+          [m.i32.const(fid), m.i32.const(k), ...saves.map(([v]) => v)],
+          binaryen.none,
+        ),
+        m.return(zero),
+      ]),
+    );
+    replaceInParent(func, s, m.block(null, [s.ptr, check]));
+    k++;
+  }
+  return { loops: loops.length, entry, sites: k };
+}
+
+function exportGlobals(m: binaryen.Module): GlobalInfo[] {
+  const out: GlobalInfo[] = [];
+  for (let i = 0; i < m.getNumGlobals(); i++) {
+    const g = binaryen.getGlobalInfo(m.getGlobalByIndex(i));
+    if (!g.mutable || g.module || g.name === N.state) continue;
+    const type = valTypeName(g.type);
+    if (type === undefined || type === "v128") {
+      throw new InstrumentError("unsupported", `unsupported: mutable global ${g.name} of type ${type ?? "reference"}`);
+    }
+    const getter = `${GLOBAL_GET_PREFIX}${out.length}`;
+    const setter = `${GLOBAL_SET_PREFIX}${out.length}`;
+    const bits = type === "i32" || type === "f32" ? binaryen.i32 : binaryen.i64;
+    const get = m.global.get(g.name, g.type);
+    const fromBits = (v: number) =>
+      type === "f32" ? m.f32.reinterpret(v) : type === "f64" ? m.f64.reinterpret(v) : v;
+    const toBits = type === "f32" ? m.i32.reinterpret(get) : type === "f64" ? m.i64.reinterpret(get) : get;
+    m.addFunction(getter, binaryen.none, bits, [], toBits);
+    m.addFunction(setter, bits, binaryen.none, [], m.global.set(g.name, fromBits(m.local.get(0, bits))));
+    m.addFunctionExport(getter, getter);
+    m.addFunctionExport(setter, setter);
+    out.push({ getter, setter, name: g.name, type });
+  }
+  return out;
+}
+
+function checkCommand(m: binaryen.Module): void {
+  let start = false;
+  let memory = false;
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (e.name === ENTRY && e.kind === binaryen.ExternalFunction) start = true;
+    if (e.kind === binaryen.ExternalMemory) memory = true;
+  }
+  if (!start || !memory) {
+    throw new InstrumentError(
+      "not-wasi-command",
+      `not a WASI command (no ${!start ? "_start" : "memory"} export)`,
+    );
+  }
+  if (m.getStart()) {
+    throw new InstrumentError("unsupported", "unsupported: module has a start function");
+  }
+  const fn = binaryen.getFunctionInfo(m.getFunction(ENTRY));
+  if (fn.params !== binaryen.none || fn.results !== binaryen.none) {
+    throw new InstrumentError("not-wasi-command", "not a WASI command (_start must take and return nothing)");
+  }
+}
+
+function addRuntime(m: binaryen.Module, interval: number): void {
+  const { i32, none } = binaryen;
+  m.addFunctionImport(N.preempt, RUNTIME_MODULE, RT.preempt, none, i32);
+  m.addGlobal(N.state, i32, true, m.i32.const(0));
+  m.addFunction(UNWIND_EXPORT, none, none, [], m.global.set(N.state, m.i32.const(1)));
+  m.addFunctionExport(UNWIND_EXPORT, UNWIND_EXPORT);
+  m.addFunction(STATE_EXPORT, none, i32, [], m.global.get(N.state, i32));
+  m.addFunctionExport(STATE_EXPORT, STATE_EXPORT);
+  m.addGlobal(N.budget, i32, true, m.i32.const(interval));
+}
+
+/** Emit with the name section, so function and global names survive. */
+export function emitNamed(m: binaryen.Module): Uint8Array {
+  const prev = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(true);
+  try {
+    return m.emitBinary();
+  } finally {
+    binaryen.setDebugInfo(prev);
+  }
+}
+
+/**
+ * Instrument a WASI command (see the module doc). Throws InstrumentError
+ * for "not wasm", "not a WASI command" and unsupported constructs.
+ */
+export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): InstrumentedModule {
+  const interval = opts.interval ?? 10_000;
+  if (!(interval >= 1 && interval < 2 ** 31)) throw new RangeError("interval out of range");
+  const m = readModule(wasm);
+  try {
+    checkCommand(m);
+    const unwindList = opts.unwindImports ?? DEFAULT_UNWIND_IMPORTS;
+    const p = plan(m, unwindList);
+    const ctx: Ctx = {
+      m,
+      plan: p,
+      interval,
+      experiment: opts.experiment ?? {},
+      frameImports: new Set(),
+    };
+    const { defined } = functionNames(m);
+    addRuntime(m, interval);
+    const counts = {
+      functions: defined.length,
+      instrumented: 0,
+      loops: 0,
+      entryChecks: 0,
+      sites: 0,
+    };
+    defined.forEach((name, fid) => {
+      if (!p.unwinds.has(name)) return;
+      const r = transformFunction(ctx, name, fid);
+      counts.instrumented++;
+      counts.loops += r.loops;
+      counts.entryChecks += r.entry ? 1 : 0;
+      counts.sites += r.sites;
+    });
+    const globals = exportGlobals(m);
+    if (!m.validate()) {
+      throw new InstrumentError("unsupported", "unsupported: instrumented module does not validate");
+    }
+    const flat = emitNamed(m);
+    binaryen.setOptimizeLevel(opts.optimizeLevel ?? 2);
+    binaryen.setShrinkLevel(0);
+    for (const name of defined) if (p.unwinds.has(name)) m.optimizeFunction(name);
+    const info: InstrumentInfo = {
+      version: INSTRUMENTER_VERSION,
+      interval,
+      unwindImports: [...p.unwindImportNames.values()],
+      functions: defined,
+      globals,
+      entry: ENTRY,
+      counts,
+    };
+    let out = emitNamed(m);
+    out = appendCustomSection(out, FLAT_SECTION, flat);
+    out = appendCustomSection(out, INFO_SECTION, new TextEncoder().encode(JSON.stringify(info)));
+    return { wasm: out, info };
+  } catch (e) {
+    if (e instanceof UnsupportedIrError) {
+      throw new InstrumentError("unsupported", `unsupported: ${e.message}`);
+    }
+    throw e;
+  } finally {
+    m.dispose();
+  }
+}

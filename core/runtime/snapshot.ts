@@ -1,0 +1,246 @@
+/**
+ * A frozen user context and its binary encoding.
+ *
+ * A snapshot holds what the wasm instance had: linear memory (pages that
+ * are all zero are left out), every mutable global, and the saved stack
+ * frames. It names the instrumented module by its SHA-256, since frames
+ * only make sense with that exact module.
+ *
+ * Encoding (little endian), self-delimiting so it can sit inside a larger
+ * file (a checkpoint):
+ *
+ * ```
+ * "DMSNAP\r\n"  u32 version  u32 flags  u64 totalLength  [32] moduleHash
+ * u32 pageCount  u32 presentPages  u32 globals  u32 frames
+ * u32[presentPages] page indexes (strictly increasing, < pageCount)
+ * globals: u8 type  u16 nameLength  name  u64 bits
+ * frames:  u32 fid  u32 site  u32 values  (u8 tag (0 i32, 1 i64)  u64 bits)*
+ * zero padding to a multiple of 8, then presentPages x 65536 bytes
+ * [32] SHA-256 of everything before it
+ * ```
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { WasmValType } from "./runtime_abi.ts";
+
+/** Bytes in a wasm page. */
+export const PAGE_SIZE = 65536;
+
+/** Memory with all-zero pages left out. */
+export interface SnapshotMemory {
+  /** Size of the memory in pages. */
+  pageCount: number;
+  /** Indexes of the pages present in `data`, increasing. */
+  pages: Uint32Array;
+  /** The present pages, PAGE_SIZE bytes each, in `pages` order. */
+  data: Uint8Array;
+}
+
+/** One mutable global, as bits (f32 in an i32, f64 in an i64). */
+export interface SnapshotGlobal {
+  /** The global's name in the module. */
+  name: string;
+  /** Its value type. */
+  type: Exclude<WasmValType, "v128">;
+  /** i32/f32 bits as a number, i64/f64 bits as a bigint. */
+  bits: number | bigint;
+}
+
+/** One saved stack frame: where it stopped and its live locals. */
+export interface SavedFrame {
+  /** Function id (see InstrumentInfo.functions). */
+  fid: number;
+  /** Call site within the function. */
+  site: number;
+  /** Saved values: i32 as number, i64 as bigint. */
+  values: (number | bigint)[];
+}
+
+/** A frozen user context. */
+export interface Snapshot {
+  /** Hex SHA-256 of the instrumented module the state belongs to. */
+  moduleHash: string;
+  /** Linear memory. */
+  memory: SnapshotMemory;
+  /** Mutable globals (the stack pointer among them). */
+  globals: SnapshotGlobal[];
+  /** Saved frames, innermost first. */
+  frames: SavedFrame[];
+}
+
+/** A snapshot buffer that is truncated, tampered with or of another version. */
+export class SnapshotFormatError extends Error {
+  /** Make an error with a one-line reason. */
+  constructor(message: string) {
+    super(`snapshot: ${message}`);
+    this.name = "SnapshotFormatError";
+  }
+}
+
+const MAGIC = new TextEncoder().encode("DMSNAP\r\n");
+/** Format version written by encodeSnapshot. */
+export const SNAPSHOT_VERSION = 1;
+const HEADER = 8 + 4 + 4 + 8 + 32 + 16;
+const GTYPES: SnapshotGlobal["type"][] = ["i32", "i64", "f32", "f64"];
+
+function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(data).digest());
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new RangeError("moduleHash must be 64 hex digits");
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function bytesToHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** Encode a snapshot (see the module doc for the layout). */
+export function encodeSnapshot(s: Snapshot): Uint8Array {
+  const enc = new TextEncoder();
+  const names = s.globals.map((g) => enc.encode(g.name));
+  const nPages = s.memory.pages.length;
+  if (s.memory.data.length !== nPages * PAGE_SIZE) {
+    throw new RangeError("memory data length does not match the page list");
+  }
+  let meta = 4 * nPages;
+  names.forEach((n) => (meta += 1 + 2 + n.length + 8));
+  for (const f of s.frames) meta += 12 + 9 * f.values.length;
+  const dataStart = Math.ceil((HEADER + meta) / 8) * 8;
+  const total = dataStart + s.memory.data.length + 32;
+  const out = new Uint8Array(total);
+  const dv = new DataView(out.buffer);
+  out.set(MAGIC, 0);
+  dv.setUint32(8, SNAPSHOT_VERSION, true);
+  dv.setUint32(12, 0, true);
+  dv.setBigUint64(16, BigInt(total), true);
+  out.set(hexToBytes(s.moduleHash), 24);
+  dv.setUint32(56, s.memory.pageCount, true);
+  dv.setUint32(60, nPages, true);
+  dv.setUint32(64, s.globals.length, true);
+  dv.setUint32(68, s.frames.length, true);
+  let p = HEADER;
+  for (const page of s.memory.pages) {
+    dv.setUint32(p, page, true);
+    p += 4;
+  }
+  s.globals.forEach((g, i) => {
+    out[p] = GTYPES.indexOf(g.type);
+    dv.setUint16(p + 1, names[i].length, true);
+    out.set(names[i], p + 3);
+    p += 3 + names[i].length;
+    dv.setBigUint64(p, BigInt.asUintN(64, BigInt(g.bits)), true);
+    p += 8;
+  });
+  for (const f of s.frames) {
+    dv.setUint32(p, f.fid, true);
+    dv.setUint32(p + 4, f.site, true);
+    dv.setUint32(p + 8, f.values.length, true);
+    p += 12;
+    for (const v of f.values) {
+      out[p] = typeof v === "bigint" ? 1 : 0;
+      dv.setBigUint64(p + 1, BigInt.asUintN(64, BigInt(v)), true);
+      p += 9;
+    }
+  }
+  out.set(s.memory.data, dataStart);
+  out.set(sha256(out.subarray(0, total - 32)), total - 32);
+  return out;
+}
+
+/** Total length of the snapshot at the start of `buf` (to skip it in a larger file). */
+export function snapshotLength(buf: Uint8Array): number {
+  if (buf.length < HEADER) throw new SnapshotFormatError("truncated header");
+  checkMagic(buf);
+  const total = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getBigUint64(16, true);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new SnapshotFormatError("bad length");
+  return Number(total);
+}
+
+function checkMagic(buf: Uint8Array): void {
+  if (!MAGIC.every((b, i) => buf[i] === b)) throw new SnapshotFormatError("bad magic (not a snapshot)");
+}
+
+/**
+ * Decode a snapshot at the start of `buf`; memory data is a view into
+ * `buf`. Throws SnapshotFormatError for anything truncated or altered.
+ */
+export function decodeSnapshot(buf: Uint8Array): Snapshot {
+  const total = snapshotLength(buf);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) {
+    throw new SnapshotFormatError(`unsupported version ${version} (this build reads ${SNAPSHOT_VERSION})`);
+  }
+  if (total < HEADER + 32) throw new SnapshotFormatError("bad length");
+  if (buf.length < total) {
+    throw new SnapshotFormatError(`truncated (${buf.length} of ${total} bytes)`);
+  }
+  const body = buf.subarray(0, total - 32);
+  const want = buf.subarray(total - 32, total);
+  const got = sha256(body);
+  if (!got.every((b, i) => b === want[i])) throw new SnapshotFormatError("checksum mismatch (corrupted or altered)");
+
+  const need = (p: number, n: number) => {
+    if (p + n > total - 32) throw new SnapshotFormatError("inconsistent lengths");
+  };
+  const pageCount = dv.getUint32(56, true);
+  const nPages = dv.getUint32(60, true);
+  const nGlobals = dv.getUint32(64, true);
+  const nFrames = dv.getUint32(68, true);
+  let p = HEADER;
+  need(p, 4 * nPages);
+  const pages = new Uint32Array(nPages);
+  for (let i = 0; i < nPages; i++, p += 4) {
+    pages[i] = dv.getUint32(p, true);
+    if (pages[i] >= pageCount || (i > 0 && pages[i] <= pages[i - 1])) {
+      throw new SnapshotFormatError("page index out of order or range");
+    }
+  }
+  const dec = new TextDecoder("utf-8", { fatal: true });
+  const globals: SnapshotGlobal[] = [];
+  for (let i = 0; i < nGlobals; i++) {
+    need(p, 3);
+    const type = GTYPES[buf[p]];
+    const len = dv.getUint16(p + 1, true);
+    if (type === undefined) throw new SnapshotFormatError("bad global type");
+    need(p + 3, len + 8);
+    const name = dec.decode(buf.subarray(p + 3, p + 3 + len));
+    p += 3 + len;
+    const raw = dv.getBigUint64(p, true);
+    p += 8;
+    const bits = type === "i32" || type === "f32" ? Number(BigInt.asIntN(32, raw)) : BigInt.asIntN(64, raw);
+    globals.push({ name, type, bits });
+  }
+  const frames: SavedFrame[] = [];
+  for (let i = 0; i < nFrames; i++) {
+    need(p, 12);
+    const fid = dv.getUint32(p, true);
+    const site = dv.getUint32(p + 4, true);
+    const n = dv.getUint32(p + 8, true);
+    p += 12;
+    need(p, 9 * n);
+    const values: (number | bigint)[] = [];
+    for (let k = 0; k < n; k++, p += 9) {
+      const raw = dv.getBigUint64(p + 1, true);
+      if (buf[p] === 0) values.push(Number(BigInt.asIntN(32, raw)));
+      else if (buf[p] === 1) values.push(BigInt.asIntN(64, raw));
+      else throw new SnapshotFormatError("bad value tag");
+    }
+    frames.push({ fid, site, values });
+  }
+  const dataStart = Math.ceil(p / 8) * 8;
+  if (dataStart + nPages * PAGE_SIZE !== total - 32) throw new SnapshotFormatError("inconsistent lengths");
+  const data = buf.subarray(dataStart, dataStart + nPages * PAGE_SIZE);
+  return {
+    moduleHash: bytesToHex(buf.subarray(24, 56)),
+    memory: { pageCount, pages, data },
+    globals,
+    frames,
+  };
+}
