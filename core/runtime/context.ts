@@ -62,6 +62,7 @@ export class UserContext {
   lastFreeze: FreezeTimings | undefined;
   #worker: Worker;
   #control: Int32Array;
+  #flags: Int32Array | undefined;
   #ended = false;
   #onFreezeRequest?: () => void;
   #finish: (end: ContextEnd) => void = () => {};
@@ -80,7 +81,10 @@ export class UserContext {
       };
     });
     this.#worker.onmessage = (e: MessageEvent) => {
-      if (e.data.type === "started") started();
+      if (e.data.type === "started") {
+        if (e.data.flags) this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
+        started();
+      }
       else this.#finish(e.data.result as ContextEnd);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
@@ -131,9 +135,10 @@ export class UserContext {
     if (this.#ended) throw new Error("freeze: the context is not running");
     const requestedAt = sharedNow();
     Atomics.store(this.#control, CONTROL_FREEZE, 1);
+    if (this.#flags) Atomics.store(this.#flags, 0, 1);
     Atomics.notify(this.#control, CONTROL_FREEZE);
     this.#onFreezeRequest?.();
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error("freeze: timed out waiting for the context to unwind")),

@@ -8,8 +8,8 @@
 
 import type { ImportsFactory } from "./imports_factory.ts";
 import { capturePages, restorePages } from "./memory_pages.ts";
-import { readInstrumentInfo } from "./instrument.ts";
-import { RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
+import { readInstrumentInfo } from "./instrument_info.ts";
+import { FLAGS_EXPORT, RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
 import type { SavedFrame, Snapshot, SnapshotGlobal } from "./snapshot.ts";
 import { UnwindRuntime } from "./unwind_runtime.ts";
 import { WasiExit } from "./wasi_exit.ts";
@@ -28,8 +28,8 @@ export interface RunRequest {
   control: Int32Array;
   /** Continue this snapshot instead of starting. */
   snapshot?: Snapshot;
-  /** Called once the program runs (after instantiation and restore). */
-  onStarted?: () => void;
+  /** Called once the program runs (after instantiation and restore), with the flags memory if any. */
+  onStarted?: (flags: SharedArrayBuffer | undefined) => void;
   /** Clock in ms (default performance.now + timeOrigin, comparable across threads). */
   now?: () => number;
 }
@@ -56,6 +56,9 @@ export type RunResult =
 export function sharedNow(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** WebAssembly.Exception (missing from Deno's lib types). */
+const WasmException = (WebAssembly as unknown as { Exception: new (...a: never[]) => object }).Exception;
 
 type Setter = (v: number | bigint) => void;
 type Getter = () => number | bigint;
@@ -108,12 +111,19 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
     }
     rt.beginResume(req.snapshot.frames, contIds);
   }
-  req.onStarted?.();
+  const flagsMem = ex[FLAGS_EXPORT] as WebAssembly.Memory | undefined;
+  const flags = flagsMem?.buffer as SharedArrayBuffer | undefined;
+  // A freeze requested before the flags were visible must still stop the program.
+  if (flags && Atomics.load(req.control, 0) !== 0) Atomics.store(new Int32Array(flags), 0, 1);
+  req.onStarted?.(flags);
   try {
     (ex[req.snapshot ? RESUME_EXPORT : info.entry] as () => void)();
   } catch (e) {
     if (e instanceof WasiExit) return { kind: "exit", code: e.code };
-    return { kind: "error", message: (e as Error)?.message ?? String(e) };
+    // Unwinding by exception ends with the runtime's exception reaching here.
+    if (!(rt.unwinding && e instanceof WasmException)) {
+      return { kind: "error", message: (e as Error)?.message ?? String(e) };
+    }
   }
   if (!rt.unwinding) return { kind: "exit", code: 0 };
   const unwoundAt = now();

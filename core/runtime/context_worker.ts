@@ -2,8 +2,9 @@
  * Worker entry of a user context: imports the imports-factory module it is
  * told about, runs the instance (context_run.ts) and posts the result.
  *
- * Messages in: {@linkcode WorkerRun}. Out: `{type: "started"}` once the
- * program runs, then `{type: "result", result}`.
+ * Messages in: {@linkcode WorkerRun}. Out: `{type: "started", flags}` once
+ * the program runs (flags: the module's shared flags memory, if any), then
+ * `{type: "result", result}`.
  *
  * @module
  */
@@ -11,7 +12,7 @@
 /// <reference lib="deno.worker" />
 
 import type { ImportsFactory } from "./imports_factory.ts";
-import { runContext, type RunResult } from "./context_run.ts";
+import type { RunResult } from "./context_run.ts";
 import type { Snapshot } from "./snapshot.ts";
 
 /** The message starting a context. */
@@ -32,10 +33,13 @@ export interface WorkerRun {
   snapshot?: Snapshot;
 }
 
+// Only type imports above: a worker whose module graph is still loading
+// can drop messages, so everything is loaded from the handler.
 self.onmessage = async (e: MessageEvent<WorkerRun>) => {
   const m = e.data;
   let result: RunResult;
   try {
+    const { runContext } = await import("./context_run.ts");
     const mod = await import(m.importsModule);
     const factory = mod.createImports as ImportsFactory | undefined;
     if (typeof factory !== "function") {
@@ -48,7 +52,7 @@ self.onmessage = async (e: MessageEvent<WorkerRun>) => {
       options: m.importsOptions,
       control: new Int32Array(m.control),
       snapshot: m.snapshot,
-      onStarted: () => self.postMessage({ type: "started" }),
+      onStarted: (flags) => self.postMessage({ type: "started", flags }),
     });
   } catch (err) {
     result = { kind: "error", message: (err as Error)?.message ?? String(err) };

@@ -25,6 +25,7 @@ import binaryen from "binaryen";
 import { InstrumentError } from "./instrument_error.ts";
 import {
   buildTree,
+  bx,
   type IrNode,
   localGets,
   replaceInParent,
@@ -43,11 +44,13 @@ import {
   INSTRUMENTER_VERSION,
   RT,
   RUNTIME_MODULE,
+  FLAGS_EXPORT,
   STATE_EXPORT,
   UNWIND_EXPORT,
   type WasmValType,
 } from "./runtime_abi.ts";
-import { appendCustomSection, getCustomSection, hasWasmHeader } from "./wasm_sections.ts";
+import { appendCustomSection, appendSharedPageMemory, hasWasmHeader } from "./wasm_sections.ts";
+export { readInstrumentInfo } from "./instrument_info.ts";
 
 /** How to instrument. */
 export interface InstrumentOptions {
@@ -57,6 +60,20 @@ export interface InstrumentOptions {
   unwindImports?: readonly string[];
   /** Binaryen optimisation level for the re-optimised functions (default 2). */
   optimizeLevel?: number;
+  /**
+   * How preemption points learn of a freeze: "countdown" (default) calls
+   * `dmosix.preempt`, which reads the freeze flag, every `interval`
+   * iterations; "flag" loads the flag at every point from a one-page
+   * shared memory the module exports as `__dmosix_flags` (measured slower
+   * in tight loops: V8 reloads the second memory's base).
+   */
+  preemption?: "flag" | "countdown";
+  /**
+   * How frames above the unwinding call learn of it: "exception" (default)
+   * wraps each call that can unwind in a zero-cost try whose handler saves
+   * the frame and rethrows; "check" tests the state global after each call.
+   */
+  unwind?: "exception" | "check";
   /** For cost measurements only: leave out parts (the result cannot always freeze). */
   experiment?: {
     noLoopChecks?: boolean;
@@ -81,7 +98,8 @@ export const WASM_FEATURES: number = binaryen.Features.MutableGlobals |
   binaryen.Features.TailCall | binaryen.Features.ReferenceTypes |
   binaryen.Features.Multivalue | binaryen.Features.ExtendedConst |
   binaryen.Features.BulkMemoryOpt | binaryen.Features.CallIndirectOverlong |
-  binaryen.Features.MultiMemory | binaryen.Features.Atomics;
+  binaryen.Features.MultiMemory | binaryen.Features.Atomics |
+  binaryen.Features.ExceptionHandling;
 
 /** Internal names of what the instrumenter adds. */
 export const N = {
@@ -91,6 +109,7 @@ export const N = {
   loadI64: "__dmosix_load_i64",
   resumeNext: "__dmosix_resume_next",
   state: "__dmosix_state",
+  tag: "__dmosix_unwind",
   budget: "__dmosix_budget",
 } as const;
 
@@ -111,15 +130,6 @@ export function valTypeName(t: number): WasmValType | undefined {
       return "v128";
   }
   return undefined;
-}
-
-/** Read the info section of an instrumented module. */
-export function readInstrumentInfo(wasm: Uint8Array): InstrumentInfo {
-  const s = hasWasmHeader(wasm) ? getCustomSection(wasm, INFO_SECTION) : undefined;
-  if (s === undefined) {
-    throw new InstrumentError("not-wasm", "not an instrumented module (no dmosix.info section)");
-  }
-  return JSON.parse(new TextDecoder().decode(s));
 }
 
 /** Parse `wasm` with binaryen, mapping failures to InstrumentError. */
@@ -159,9 +169,12 @@ function functionNames(m: binaryen.Module): { defined: string[]; imports: Map<st
 
 function facts(m: binaryen.Module, name: string): FnFacts {
   const f: FnFacts = { name, calls: new Set(), indirect: false, loops: 0 };
-  const body = binaryen.Function.getBody(m.getFunction(name));
+  const body = bx.Function.getBody(m.getFunction(name));
   if (!body) return f;
   walk(buildTree(body), (n) => {
+    if (n.id === binaryen.TryId || n.id === binaryen.ThrowId || n.id === binaryen.RethrowId) {
+      throw new UnsupportedIrError(`exception handling (in ${name})`);
+    }
     if (n.id === binaryen.CallId) f.calls.add(n.info.target);
     else if (n.id === binaryen.CallIndirectId) f.indirect = true;
     else if (n.id === binaryen.LoopId) f.loops++;
@@ -297,17 +310,16 @@ function zeroOf(m: binaryen.Module, t: number): number | undefined {
 
 /** The types of all locals of `func` (params first). */
 export function localTypes(func: number): number[] {
-  const params = binaryen.expandType(binaryen.Function.getParams(func));
+  const params = binaryen.expandType(bx.Function.getParams(func));
   const vars: number[] = [];
-  for (let i = 0; i < binaryen.Function.getNumVars(func); i++) {
-    vars.push(binaryen.Function.getVar(func, i));
+  for (let i = 0; i < bx.Function.getNumVars(func); i++) {
+    vars.push(bx.Function.getVar(func, i));
   }
   return [...params, ...vars];
 }
 
 function addVar(func: number, type: number): number {
-  // deno-lint-ignore no-explicit-any
-  return (binaryen as any)._BinaryenFunctionAddVar(func, type);
+  return bx._BinaryenFunctionAddVar(func, type);
 }
 
 /** The values saving local `idx` of type `t`, with their signature letters. */
@@ -345,6 +357,28 @@ interface Ctx {
   interval: number;
   experiment: NonNullable<InstrumentOptions["experiment"]>;
   frameImports: Set<string>;
+  /** Internal name of the flags memory, or null in countdown mode. */
+  flags: string | null;
+  /** Unwind by exception (else by state checks). */
+  exceptions: boolean;
+}
+
+/** Statements before a poll, the poll condition, and the preempt statement. */
+function poll(ctx: Ctx, c: number): { pre: number[]; cond: number; call: number } {
+  const { m } = ctx;
+  const i32 = binaryen.i32;
+  if (ctx.flags !== null) {
+    return {
+      pre: [],
+      cond: m.i32.atomic.load(0, m.i32.const(0), ctx.flags),
+      call: m.drop(m.call(N.preempt, [], i32)),
+    };
+  }
+  return {
+    pre: [m.local.set(c, m.i32.sub(m.local.get(c, i32), m.i32.const(1)))],
+    cond: m.i32.eqz(m.local.get(c, i32)),
+    call: m.local.set(c, m.call(N.preempt, [], i32)),
+  };
 }
 
 function isSiteCall(ctx: Ctx, n: IrNode): boolean {
@@ -374,14 +408,8 @@ function siteStatement(call: IrNode): IrNode {
 }
 
 function countdown(ctx: Ctx, c: number): number[] {
-  const { m } = ctx;
-  return [
-    m.local.set(c, m.i32.sub(m.local.get(c, binaryen.i32), m.i32.const(1))),
-    m.if(
-      m.i32.eqz(m.local.get(c, binaryen.i32)),
-      m.local.set(c, m.call(N.preempt, [], binaryen.i32)),
-    ),
-  ];
+  const p = poll(ctx, c);
+  return [...p.pre, ctx.m.if(p.cond, p.call)];
 }
 
 /**
@@ -394,23 +422,10 @@ function outlineCountdown(ctx: Ctx, func: number, loop: IrNode, c: number, tag: 
   const exit = `__dmosix_x${tag}`;
   const re = `__dmosix_r${tag}`;
   const pre = `__dmosix_p${tag}`;
-  binaryen.Loop.setBody(
-    loop.ptr,
-    m.block(null, [
-      m.local.set(c, m.i32.sub(m.local.get(c, binaryen.i32), m.i32.const(1))),
-      m.br(pre, m.i32.eqz(m.local.get(c, binaryen.i32))),
-      loop.kids[0].ptr,
-    ]),
-  );
+  const p = poll(ctx, c);
+  bx.Loop.setBody(loop.ptr, m.block(null, [...p.pre, m.br(pre, p.cond), loop.kids[0].ptr]));
   const wrapped = m.block(exit, [
-    m.loop(
-      re,
-      m.block(null, [
-        m.block(pre, [loop.ptr, m.br(exit)]),
-        m.local.set(c, m.call(N.preempt, [], binaryen.i32)),
-        m.br(re),
-      ]),
-    ),
+    m.loop(re, m.block(null, [m.block(pre, [loop.ptr, m.br(exit)]), p.call, m.br(re)])),
   ]);
   replaceInParent(func, loop, wrapped);
   for (let p = loop.parent; p !== null; p = p.parent) finalize(p.ptr);
@@ -418,13 +433,13 @@ function outlineCountdown(ctx: Ctx, func: number, loop: IrNode, c: number, tag: 
 
 /** Recompute an expression's type from its children. */
 function finalize(ptr: number): void {
-  // deno-lint-ignore no-explicit-any
-  (binaryen as any)._BinaryenExpressionFinalize(ptr);
+  bx._BinaryenExpressionFinalize(ptr);
 }
 
 function entryCheck(ctx: Ctx, c: number): number[] {
   const { m } = ctx;
   const i32 = binaryen.i32;
+  if (ctx.flags !== null) return countdown(ctx, c);
   return [
     m.local.set(c, m.i32.sub(m.global.get(N.budget, i32), m.i32.const(1))),
     m.global.set(N.budget, m.local.get(c, i32)),
@@ -479,9 +494,9 @@ function transformFunction(
   const { m } = ctx;
   m.runPassesOnFunction(name, ["flatten"]);
   const func = m.getFunction(name);
-  const results = binaryen.Function.getResults(func);
+  const results = bx.Function.getResults(func);
   const loops: IrNode[] = [];
-  walk(buildTree(binaryen.Function.getBody(func)), (n) => {
+  walk(buildTree(bx.Function.getBody(func)), (n) => {
     if (n.id === binaryen.LoopId) loops.push(n);
   });
   if (ctx.experiment.noLoopChecks) loops.length = 0;
@@ -496,22 +511,22 @@ function transformFunction(
       if (!ctx.experiment.inlineCountdown && l.info.name) {
         outlineCountdown(ctx, func, l, c, `${name}$${i}`);
       } else {
-        binaryen.Loop.setBody(l.ptr, m.block(null, [...countdown(ctx, c), l.kids[0].ptr]));
+        bx.Loop.setBody(l.ptr, m.block(null, [...countdown(ctx, c), l.kids[0].ptr]));
       }
     });
     if (entry) prefix.push(...entryCheck(ctx, c));
-    if (loops.length > 0) prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
+    if (loops.length > 0 && ctx.flags === null) prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
   }
   if (prefix.length > 0) {
-    binaryen.Function.setBody(
+    bx.Function.setBody(
       func,
-      m.block(null, [...prefix, binaryen.Function.getBody(func)]),
+      m.block(null, [...prefix, bx.Function.getBody(func)]),
     );
   }
 
   // A site whose result overwrites one of its own operands would lose the
   // operand a resumed import call needs: route the result through a temp.
-  let tree = buildTree(binaryen.Function.getBody(func));
+  let tree = buildTree(bx.Function.getBody(func));
   let rewrote = false;
   const calls: IrNode[] = [];
   walk(tree, (n) => {
@@ -530,7 +545,7 @@ function transformFunction(
       rewrote = true;
     }
   }
-  if (rewrote) tree = buildTree(binaryen.Function.getBody(func));
+  if (rewrote) tree = buildTree(bx.Function.getBody(func));
 
   const statements = new Set<IrNode>();
   walk(tree, (n) => {
@@ -543,17 +558,30 @@ function transformFunction(
   for (const s of statements) {
     const saves = live.get(s)!.flatMap((i) => saveLocal(m, i, types[i]));
     const sig = saves.map(([, c]) => c).join("");
+    const save = m.call(
+      frameImport(ctx, sig),
+      [m.i32.const(fid), m.i32.const(k), ...saves.map(([v]) => v)],
+      binaryen.none,
+    );
+    if (ctx.exceptions) {
+      // Only a call into the runtime or the host can start an unwind; it
+      // sets the state, and the throw happens here. Calls to wasm functions
+      // just let the exception through their handler.
+      const call = s.id === binaryen.LocalSetId || s.id === binaryen.DropId ? s.kids[0] : s;
+      const starts = call.id === binaryen.CallIndirectId ||
+        call.info.target === N.preempt || ctx.plan.unwindImportNames.has(call.info.target);
+      const body = starts
+        ? m.block(null, [s.ptr, m.if(m.global.get(N.state, binaryen.i32), m.throw(N.tag, []))])
+        : s.ptr;
+      const label = `__dmosix_t${k}`;
+      replaceInParent(func, s, m.try(label, body, [N.tag], [m.block(null, [save, m.rethrow(label)])]));
+      k++;
+      continue;
+    }
     const zero = zeroOf(m, results);
     const check = m.if(
       m.global.get(N.state, binaryen.i32),
-      m.block(null, [
-        m.call(
-          frameImport(ctx, sig),
-          [m.i32.const(fid), m.i32.const(k), ...saves.map(([v]) => v)],
-          binaryen.none,
-        ),
-        m.return(zero),
-      ]),
+      m.block(null, [save, m.return(zero)]),
     );
     replaceInParent(func, s, m.block(null, [s.ptr, check]));
     k++;
@@ -609,6 +637,21 @@ function checkCommand(m: binaryen.Module): void {
   }
 }
 
+/** Export the flags memory (the second one, added to the input unnamed, so "1"). */
+function flagsMemory(m: binaryen.Module): string {
+  let info: ReturnType<binaryen.Module["getMemoryInfo"]> | undefined;
+  try {
+    info = m.getMemoryInfo("1");
+  } catch {
+    info = undefined;
+  }
+  if (!info?.shared || info.initial !== 1) {
+    throw new InstrumentError("unsupported", "unsupported: module must define exactly one memory");
+  }
+  m.addMemoryExport("1", FLAGS_EXPORT);
+  return "1";
+}
+
 function addRuntime(m: binaryen.Module, interval: number): void {
   const { i32, none } = binaryen;
   m.addFunctionImport(N.preempt, RUNTIME_MODULE, RT.preempt, none, i32);
@@ -618,6 +661,7 @@ function addRuntime(m: binaryen.Module, interval: number): void {
   m.addFunction(STATE_EXPORT, none, i32, [], m.global.get(N.state, i32));
   m.addFunctionExport(STATE_EXPORT, STATE_EXPORT);
   m.addGlobal(N.budget, i32, true, m.i32.const(interval));
+  m.addTag(N.tag, none, none);
 }
 
 /** Emit with the name section, so function and global names survive. */
@@ -638,9 +682,19 @@ export function emitNamed(m: binaryen.Module): Uint8Array {
 export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): InstrumentedModule {
   const interval = opts.interval ?? 10_000;
   if (!(interval >= 1 && interval < 2 ** 31)) throw new RangeError("interval out of range");
-  const m = readModule(wasm);
+  const flagMode = (opts.preemption ?? "countdown") === "flag";
+  let input = wasm;
+  if (flagMode && hasWasmHeader(wasm)) {
+    try {
+      input = appendSharedPageMemory(wasm);
+    } catch {
+      input = wasm; // checkCommand below says what is missing
+    }
+  }
+  const m = readModule(input);
   try {
     checkCommand(m);
+    const flags = flagMode ? flagsMemory(m) : null;
     const unwindList = opts.unwindImports ?? DEFAULT_UNWIND_IMPORTS;
     const p = plan(m, unwindList);
     const ctx: Ctx = {
@@ -649,6 +703,8 @@ export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): Inst
       interval,
       experiment: opts.experiment ?? {},
       frameImports: new Set(),
+      flags,
+      exceptions: (opts.unwind ?? "exception") === "exception",
     };
     const { defined } = functionNames(m);
     addRuntime(m, interval);
@@ -677,6 +733,8 @@ export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): Inst
     for (const name of defined) if (p.unwinds.has(name)) m.optimizeFunction(name);
     const info: InstrumentInfo = {
       version: INSTRUMENTER_VERSION,
+      preemption: flagMode ? "flag" : "countdown",
+      unwind: ctx.exceptions ? "exception" : "check",
       interval,
       unwindImports: [...p.unwindImportNames.values()],
       functions: defined,

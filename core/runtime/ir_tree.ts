@@ -39,6 +39,36 @@ export class UnsupportedIrError extends Error {
 
 const b = binaryen;
 
+/** The parts of binaryen.js's expression wrapper API that its .d.ts lacks. */
+export interface BinaryenWrappers {
+  Block: { setChildAt(b: number, i: number, c: number): void; setName(b: number, n: string): void };
+  Loop: { setBody(l: number, body: number): void; setName(l: number, n: string): void };
+  If: {
+    setIfTrue(i: number, e: number): void;
+    setIfFalse(i: number, e: number): void;
+    setCondition(i: number, e: number): void;
+  };
+  LocalSet: { setValue(s: number, v: number): void };
+  Drop: { setValue(d: number, v: number): void };
+  Break: { setName(b: number, n: string): void };
+  Switch: { setNameAt(s: number, i: number, n: string): void; setDefaultName(s: number, n: string): void };
+  Function: {
+    getBody(f: number): number;
+    setBody(f: number, body: number): void;
+    getParams(f: number): number;
+    getResults(f: number): number;
+    getNumVars(f: number): number;
+    getVar(f: number, i: number): number;
+  };
+  Try: { setName(t: number, n: string): void };
+  Rethrow: { setTarget(r: number, n: string): void };
+  _BinaryenFunctionAddVar(f: number, t: number): number;
+  _BinaryenExpressionFinalize(e: number): void;
+}
+
+/** binaryen, typed with the wrapper API. */
+export const bx = binaryen as unknown as BinaryenWrappers;
+
 /** Child fields per expression id, in evaluation order; lists end in []. */
 const FIELDS: Map<number, string[]> = new Map([
   [b.BlockId, ["children[]"]],
@@ -90,6 +120,9 @@ const FIELDS: Map<number, string[]> = new Map([
   [b.TableGrowId, ["value", "delta"]],
   [b.TupleMakeId, ["operands[]"]],
   [b.TupleExtractId, ["tuple"]],
+  [b.TryId, ["body", "catchBodies[]"]],
+  [b.ThrowId, ["operands[]"]],
+  [b.RethrowId, []],
 ]);
 
 /** getExpressionInfo, which fails for some childless kinds (unreachable). */
@@ -161,26 +194,26 @@ export function replaceInParent(
 ): void {
   const p = node.parent;
   if (p === null) {
-    binaryen.Function.setBody(func, ptr);
+    bx.Function.setBody(func, ptr);
     return;
   }
   switch (p.id) {
     case b.BlockId:
-      binaryen.Block.setChildAt(p.ptr, node.index, ptr);
+      bx.Block.setChildAt(p.ptr, node.index, ptr);
       return;
     case b.LoopId:
-      binaryen.Loop.setBody(p.ptr, ptr);
+      bx.Loop.setBody(p.ptr, ptr);
       return;
     case b.IfId:
-      if (node.field === "ifTrue") binaryen.If.setIfTrue(p.ptr, ptr);
-      else if (node.field === "ifFalse") binaryen.If.setIfFalse(p.ptr, ptr);
-      else binaryen.If.setCondition(p.ptr, ptr);
+      if (node.field === "ifTrue") bx.If.setIfTrue(p.ptr, ptr);
+      else if (node.field === "ifFalse") bx.If.setIfFalse(p.ptr, ptr);
+      else bx.If.setCondition(p.ptr, ptr);
       return;
     case b.LocalSetId:
-      binaryen.LocalSet.setValue(p.ptr, ptr);
+      bx.LocalSet.setValue(p.ptr, ptr);
       return;
     case b.DropId:
-      binaryen.Drop.setValue(p.ptr, ptr);
+      bx.Drop.setValue(p.ptr, ptr);
       return;
     default:
       throw new UnsupportedIrError(`cannot replace a child of expression id ${p.id}`);

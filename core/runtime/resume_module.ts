@@ -16,8 +16,9 @@
  */
 
 import binaryen from "binaryen";
-import { buildTree, type IrNode, walk } from "./ir_tree.ts";
-import { localTypes, N, readInstrumentInfo, readModule } from "./instrument.ts";
+import { buildTree, bx, type IrNode, walk } from "./ir_tree.ts";
+import { localTypes, N, readModule } from "./instrument.ts";
+import { readInstrumentInfo } from "./instrument_info.ts";
 import { FLAT_SECTION, RESUME_EXPORT, RT, RUNTIME_MODULE } from "./runtime_abi.ts";
 import { getCustomSection, stripCustomSections } from "./wasm_sections.ts";
 import { InstrumentError } from "./instrument_error.ts";
@@ -62,8 +63,11 @@ function addResumeImports(m: binaryen.Module): void {
 interface SiteLocation {
   /** The statement performing the call at the site. */
   stmt: IrNode;
-  /** The `if (state) {save...}` right after it. */
-  check: IrNode;
+  /**
+   * What wraps it: the `try` whose handler saves the frame (exception
+   * mode), or the `if (state) {save...}` right after it (check mode).
+   */
+  guard: IrNode;
   /** Saved locals in save order. */
   saved: number[];
 }
@@ -91,16 +95,18 @@ function locateSite(body: IrNode, saveFrame: Set<string>, fid: number, site: num
       isConst(n.kids[0], fid) && isConst(n.kids[1], site)
     ) found = n;
   });
-  if (found === undefined || found.parent?.id !== binaryen.BlockId) {
-    throw new InstrumentError("unsupported", `snapshot names a site the module lacks (${fid}:${site})`);
+  const bad = () => new InstrumentError("unsupported", `snapshot names a site the module lacks (${fid}:${site})`);
+  if (found === undefined) throw bad();
+  let guard: IrNode | null = found.parent;
+  while (guard !== null && guard.id === binaryen.BlockId) guard = guard.parent;
+  let stmt: IrNode | undefined;
+  if (guard?.id === binaryen.TryId) {
+    const b = guard.kids[0];
+    stmt = b.id === binaryen.BlockId ? b.kids[0] : b;
+  } else if (guard?.id === binaryen.IfId && guard.parent?.id === binaryen.BlockId && guard.index > 0) {
+    stmt = guard.parent.kids[guard.index - 1];
   }
-  const savesBlock = found.parent;
-  let check: IrNode | null = savesBlock.parent;
-  if (check?.id === binaryen.BlockId && check.kids.length === 1) check = check.parent;
-  if (check?.id !== binaryen.IfId || check.parent?.id !== binaryen.BlockId || check.index === 0) {
-    throw new InstrumentError("unsupported", "unexpected shape of an unwind check");
-  }
-  const stmt = check.parent.kids[check.index - 1];
+  if (guard === null || stmt === undefined) throw bad();
   const saved: number[] = [];
   for (const k of found.kids.slice(2)) {
     let idx = -1;
@@ -110,7 +116,7 @@ function locateSite(body: IrNode, saveFrame: Set<string>, fid: number, site: num
     // A v128 is saved as two halves of the same local.
     if (idx >= 0 && saved[saved.length - 1] !== idx) saved.push(idx);
   }
-  return { stmt, check, saved };
+  return { stmt, guard, saved };
 }
 
 /** The call expression of a site statement. */
@@ -130,11 +136,13 @@ class Labels {
 function freshenLabels(ptr: number, labels: Labels): void {
   const map = new Map<string, string>();
   walk(buildTree(ptr), (n) => {
-    if ((n.id === binaryen.BlockId || n.id === binaryen.LoopId) && n.info.name) {
+    const named = n.id === binaryen.BlockId || n.id === binaryen.LoopId || n.id === binaryen.TryId;
+    if (named && n.info.name) {
       const nn = labels.fresh();
       map.set(n.info.name, nn);
-      if (n.id === binaryen.BlockId) binaryen.Block.setName(n.ptr, nn);
-      else binaryen.Loop.setName(n.ptr, nn);
+      if (n.id === binaryen.BlockId) bx.Block.setName(n.ptr, nn);
+      else if (n.id === binaryen.LoopId) bx.Loop.setName(n.ptr, nn);
+      else bx.Try.setName(n.ptr, nn);
     }
   });
   renameBranches(ptr, map);
@@ -144,13 +152,15 @@ function renameBranches(ptr: number, map: Map<string, string>): void {
   if (map.size === 0) return;
   walk(buildTree(ptr), (n) => {
     if (n.id === binaryen.BreakId && map.has(n.info.name)) {
-      binaryen.Break.setName(n.ptr, map.get(n.info.name)!);
+      bx.Break.setName(n.ptr, map.get(n.info.name)!);
+    } else if (n.id === binaryen.RethrowId && map.has(n.info.target)) {
+      bx.Rethrow.setTarget(n.ptr, map.get(n.info.target)!);
     } else if (n.id === binaryen.SwitchId) {
       (n.info.names as string[]).forEach((name, i) => {
-        if (map.has(name)) binaryen.Switch.setNameAt(n.ptr, i, map.get(name)!);
+        if (map.has(name)) bx.Switch.setNameAt(n.ptr, i, map.get(name)!);
       });
       if (map.has(n.info.defaultName)) {
-        binaryen.Switch.setDefaultName(n.ptr, map.get(n.info.defaultName)!);
+        bx.Switch.setDefaultName(n.ptr, map.get(n.info.defaultName)!);
       }
     }
   });
@@ -203,14 +213,29 @@ function buildContinuation(
   innermost: boolean,
 ): void {
   const func = m.getFunction(fname);
-  const body = buildTree(binaryen.Function.getBody(func));
+  const body = buildTree(bx.Function.getBody(func));
   const loc = locateSite(body, frameImports(m), fid, site);
   const labels = new Labels();
-  let cur = m.block(null, [
-    resumedStatement(m, loc, innermost, labels),
-    copy(m, loc.check.ptr, labels),
-  ]);
-  let node = loc.check;
+  const resumed = resumedStatement(m, loc, innermost, labels);
+  let cur: number;
+  if (loc.guard.id === binaryen.TryId) {
+    // The same try, its call replaced; the handler keeps its rethrow label.
+    const t = loc.guard;
+    const b = t.kids[0];
+    const body = b === loc.stmt ? resumed : m.block(b.info.name || null, [
+      resumed,
+      ...b.kids.slice(1).map((k) => copy(m, k.ptr, labels)),
+    ]);
+    cur = m.try(
+      t.info.name,
+      body,
+      t.info.catchTags,
+      t.kids.slice(1).map((k) => m.copyExpression(k.ptr)),
+    );
+  } else {
+    cur = m.block(null, [resumed, copy(m, loc.guard.ptr, labels)]);
+  }
+  let node = loc.guard;
   for (let p = node.parent; p !== null; node = p, p = p.parent) {
     if (p.id === binaryen.BlockId) {
       const rest = p.kids.slice(node.index + 1).map((k) => copy(m, k.ptr, labels));
@@ -228,7 +253,7 @@ function buildContinuation(
     }
   }
   const types = localTypes(func);
-  const results = binaryen.Function.getResults(func);
+  const results = bx.Function.getResults(func);
   const loads = loc.saved.map((i) => loadLocal(m, i, types[i]));
   const tail = results === binaryen.none ? [] : [m.unreachable()];
   m.addFunction(name, binaryen.none, results, types, m.block(null, [...loads, cur, ...tail]));

@@ -51,6 +51,9 @@ export const GLOBAL_GET_PREFIX = "__dmosix_get_global_";
 /** See {@linkcode GLOBAL_GET_PREFIX}. */
 export const GLOBAL_SET_PREFIX = "__dmosix_set_global_";
 
+/** Exported one-page shared memory; int32 0 is the freeze flag (preemption "flag"). */
+export const FLAGS_EXPORT = "__dmosix_flags";
+
 /** Export of a resume module that rebuilds the saved stack and continues. */
 export const RESUME_EXPORT = "__dmosix_resume";
 
@@ -95,7 +98,11 @@ export interface GlobalInfo {
 export interface InstrumentInfo {
   /** {@linkcode INSTRUMENTER_VERSION} that produced the module. */
   version: string;
-  /** Initial loop countdown. */
+  /** How preemption points learn of a freeze (see InstrumentOptions). */
+  preemption: "flag" | "countdown";
+  /** How frames learn of an unwind (see InstrumentOptions). */
+  unwind: "exception" | "check";
+  /** Initial loop countdown (countdown mode). */
   interval: number;
   /** "module.name" of the module's imports that can unwind. */
   unwindImports: string[];

@@ -1,15 +1,9 @@
 /**
  * The exception a WASI `proc_exit` import throws to end the program; the
- * context runner catches it and reports the exit code.
+ * context runner catches it and reports the exit code. It is the WASI
+ * host's ProcExit, so the host's imports and the runtime agree on it.
  *
  * @module
  */
 
-/** Thrown by proc_exit; `code` is the exit status. */
-export class WasiExit extends Error {
-  /** Make the exit signal for status `code`. */
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-    this.name = "WasiExit";
-  }
-}
+export { ProcExit as WasiExit } from "../wasi/proc_exit.ts";

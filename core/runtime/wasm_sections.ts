@@ -126,3 +126,23 @@ export function appendCustomSection(
   out.set(payload, pos);
   return out;
 }
+
+/**
+ * `bytes` with one more memory defined after the module's single memory:
+ * one page, shared (so another thread can write it). Its index is 1.
+ */
+export function appendSharedPageMemory(bytes: Uint8Array): Uint8Array {
+  const secs = listSections(bytes);
+  const mem = secs.find((s) => s.id === 5);
+  if (mem === undefined) throw new RangeError("module defines no memory");
+  const [count, afterCount] = readU32Leb(bytes, mem.payloadStart);
+  if (count !== 1) throw new RangeError(`module defines ${count} memories`);
+  const entries = bytes.subarray(afterCount, mem.end);
+  const payload = [...leb(2), ...entries, 0x03, 0x01, 0x01];
+  const section = [5, ...leb(payload.length), ...payload];
+  const out = new Uint8Array(bytes.length - (mem.end - mem.start) + section.length);
+  out.set(bytes.subarray(0, mem.start));
+  out.set(section, mem.start);
+  out.set(bytes.subarray(mem.end), mem.start + section.length);
+  return out;
+}

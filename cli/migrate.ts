@@ -1,0 +1,46 @@
+/**
+ * migrate: move a cluster process, or checkpoint it now.
+ *
+ * @module
+ */
+
+import { cliMain, CliError, handleInfoFlags, parseCli, printJson, UsageError } from "../core/cli_util.ts";
+import { resolveDirs } from "../core/node_dirs.ts";
+import { callProc } from "../core/proc_socket.ts";
+
+const HELP = `Usage: migrate PID {NODE|IP|home|balance|checkpoint} [--wait] [--json]
+
+Ask cluster process PID to move, or to write a checkpoint now
+('checkpoint': needs mosrun -C FILE; prints the file written).
+
+Options:
+  --wait      return when done, printing where the process now runs
+  --json      print JSON
+  --dir DIR   the node's directory (env DMOSIX_DIR)
+  --help, --version
+`;
+
+async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseCli(args, {
+    wait: { type: "boolean" },
+    json: { type: "boolean" },
+    dir: { type: "string" },
+    help: { type: "boolean" },
+    version: { type: "boolean" },
+  }, true);
+  if (handleInfoFlags("migrate", values, HELP)) return 0;
+  if (positionals.length !== 2) throw new UsageError("needs PID and a target");
+  const [pidArg, target] = positionals;
+  const pid = Number(pidArg);
+  if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`not a process ID: '${pidArg}'`);
+  const dirs = resolveDirs({ dir: values.dir });
+  if (target !== "checkpoint") {
+    throw new CliError(`moving processes between nodes is not available in this version (only 'checkpoint')`);
+  }
+  const r = await callProc<{ path: string }>(dirs.runDir, pid, "checkpoint");
+  if (values.json) printJson({ pid, checkpoint: r.path });
+  else console.log(r.path);
+  return 0;
+}
+
+if (import.meta.main) cliMain("migrate", main);

@@ -1,0 +1,270 @@
+/**
+ * The home side of a cluster process (ARCHITECTURE.md "A cluster process"):
+ * the deputy, which owns files, cwd and stdio and executes every forwarded
+ * system call, and the user context, which runs the instrumented program in
+ * a Worker and can be frozen at any moment. This file runs the context at
+ * home, writes checkpoints (snapshot + deputy state + module) and resumes
+ * them.
+ *
+ * A checkpoint is taken between two system calls: the context unwinds at a
+ * preemption point or out of a blocked call that did nothing (it is
+ * re-issued after the resume), so every call is executed exactly once.
+ *
+ * @module
+ */
+
+import { type Checkpoint, readCheckpointFile, writeCheckpointFile } from "./checkpoint_file.ts";
+import { createChannelBuffer, serveSyncChannel, type SyncChannelServer } from "./link/sync_channel.ts";
+import { type CachedModule, instrumentCached } from "./runtime/instrument_cache.ts";
+import { UserContext } from "./runtime/context.ts";
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from "./runtime/snapshot.ts";
+import { INSTRUMENTER_VERSION } from "./runtime/runtime_abi.ts";
+import { Deputy } from "./wasi/deputy.ts";
+import type { DeputyState } from "./wasi/deputy_state.ts";
+import { Errno } from "./wasi/errno.ts";
+import { checkWasiModule } from "./wasi/module_check.ts";
+import type { Preopen } from "./wasi/preopen.ts";
+import type { DeputyRequest, DeputyResponse } from "./wasi/protocol.ts";
+import type { Signature } from "./wasi/signatures.ts";
+import type { Stdio } from "./wasi/stdio.ts";
+import { CONTEXT_IMPORTS_URL, type WasiContextOptions } from "./wasi/context_imports.ts";
+
+/** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
+export const TRAP_STATUS = 134;
+
+/** Where checkpoints go. */
+export interface CheckpointPolicy {
+  /** File base: checkpoints are BASE.1, BASE.2, ... */
+  base: string;
+  /** Take one every this many ms (0: only on request). */
+  everyMs: number;
+}
+
+/** How to start a process at home. */
+export interface HomeStartOptions {
+  /** The program's (uninstrumented) wasm module. */
+  module: Uint8Array;
+  /** Name for messages (the program path). */
+  name: string;
+  /** argv, argv[0] included. */
+  args: string[];
+  /** Environment "K=V". */
+  env: string[];
+  /** Home cwd. */
+  cwd: string;
+  /** Preopened directories (default: the cwd as "." and "/"). */
+  preopens?: Preopen[];
+  /** The user's stdin/stdout/stderr. */
+  stdio: Stdio;
+  /** Checkpointing, if asked (-C / -A). */
+  checkpoint?: CheckpointPolicy;
+  /** Instrumentation cache directory. */
+  cacheDir?: string;
+  /** One-line notices for stderr (checkpoint written, ...). */
+  notice?: (line: string) => void;
+}
+
+/** The runtime version recorded in checkpoints. */
+export const RUNTIME_VERSION = INSTRUMENTER_VERSION;
+
+/** A cluster process, driven from home. */
+export class HomeProcess {
+  #o: HomeStartOptions;
+  #deputy: Deputy;
+  #sab: SharedArrayBuffer;
+  #server: SyncChannelServer;
+  #instrumented: CachedModule;
+  #unknown: Record<string, Signature>;
+  #ctx: UserContext | null = null;
+  #seq: number;
+  #busy: Promise<unknown> = Promise.resolve();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #exit: Promise<number>;
+  #resolveExit!: (code: number) => void;
+  #ended = false;
+
+  private constructor(
+    o: HomeStartOptions,
+    deputy: Deputy,
+    instrumented: CachedModule,
+    unknown: Record<string, Signature>,
+    seq: number,
+  ) {
+    this.#o = o;
+    this.#deputy = deputy;
+    this.#instrumented = instrumented;
+    this.#unknown = unknown;
+    this.#seq = seq;
+    this.#sab = createChannelBuffer();
+    this.#server = serveSyncChannel<DeputyRequest, DeputyResponse>(
+      this.#sab,
+      (req) => deputy.handle(req),
+      () => ({ errno: Errno.IO }) as DeputyResponse,
+    );
+    this.#exit = new Promise((r) => this.#resolveExit = r);
+  }
+
+  /** Check and instrument `module` (cached by content hash). */
+  static async prepare(
+    module: Uint8Array,
+    name: string,
+    cacheDir?: string,
+  ): Promise<{ instrumented: CachedModule; unknown: Record<string, Signature> }> {
+    const { unknown } = await checkWasiModule(module as Uint8Array<ArrayBuffer>, name);
+    const instrumented = await instrumentCached(module, { dir: cacheDir });
+    return { instrumented, unknown };
+  }
+
+  /** Start a program from the beginning. */
+  static async start(o: HomeStartOptions): Promise<HomeProcess> {
+    const { instrumented, unknown } = await HomeProcess.prepare(o.module, o.name, o.cacheDir);
+    const deputy = new Deputy({
+      args: o.args,
+      env: o.env,
+      cwd: o.cwd,
+      preopens: o.preopens,
+      stdio: o.stdio,
+    });
+    const p = new HomeProcess(o, deputy, instrumented, unknown, 0);
+    p.#run(await UserContext.start(p.#contextOptions()));
+    return p;
+  }
+
+  /**
+   * Resume a checkpoint file. Further checkpoints (if `checkpoint` is
+   * given) continue the numbering.
+   */
+  static async resume(
+    file: string,
+    o: { stdio: Stdio; checkpoint?: CheckpointPolicy; cacheDir?: string; notice?: (l: string) => void },
+  ): Promise<HomeProcess> {
+    const ck = await readCheckpointFile(file, RUNTIME_VERSION);
+    const snapshot = decodeSnapshot(ck.snapshot);
+    const { instrumented, unknown } = await HomeProcess.prepare(ck.module, ck.name, o.cacheDir);
+    const state = ck.deputy as DeputyState;
+    const deputy = Deputy.restore(state, o.stdio);
+    const p = new HomeProcess(
+      {
+        module: ck.module,
+        name: ck.name,
+        args: state.args,
+        env: state.env,
+        cwd: state.cwd,
+        stdio: o.stdio,
+        checkpoint: o.checkpoint,
+        cacheDir: o.cacheDir,
+        notice: o.notice,
+      },
+      deputy,
+      instrumented,
+      unknown,
+      ck.seq,
+    );
+    p.#run(await UserContext.resume(snapshot, p.#contextOptions()));
+    return p;
+  }
+
+  #contextOptions() {
+    const importsOptions: WasiContextOptions = {
+      sab: this.#sab,
+      args: this.#o.args,
+      env: this.#o.env,
+      unknown: this.#unknown,
+    };
+    return {
+      wasm: this.#instrumented.wasm,
+      importsModule: CONTEXT_IMPORTS_URL,
+      importsOptions,
+      onFreezeRequest: () => this.#deputy.interruptBlocked(),
+    };
+  }
+
+  #run(ctx: UserContext): void {
+    this.#ctx = ctx;
+    ctx.done.then((end) => {
+      if (this.#ctx !== ctx || end.kind === "frozen") return;
+      if (end.kind === "exit") this.#finish(end.code & 0xff);
+      else {
+        this.#o.notice?.(`${this.#o.name}: ${end.message}`);
+        this.#finish(TRAP_STATUS);
+      }
+    });
+    const every = this.#o.checkpoint?.everyMs ?? 0;
+    if (every > 0 && this.#timer === undefined) {
+      this.#timer = setInterval(() => {
+        this.checkpoint().catch((e) => this.#o.notice?.(`checkpoint failed: ${(e as Error).message}`));
+      }, every);
+    }
+  }
+
+  #finish(code: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearInterval(this.#timer);
+    this.#server.close();
+    this.#deputy.closeAll();
+    this.#resolveExit(code);
+  }
+
+  /** Resolves with the program's exit status (0-255). */
+  wait(): Promise<number> {
+    return this.#exit;
+  }
+
+  /** The user context's freeze latency of the last checkpoint, ms. */
+  get lastFreezeMs(): number | undefined {
+    return this.#ctx?.lastFreeze?.latencyMs;
+  }
+
+  /** Freeze, run `fn` on the frozen state, then continue; serialized. */
+  #frozen<T>(fn: (s: Snapshot, d: DeputyState) => Promise<T>): Promise<T> {
+    const run = this.#busy.then(async () => {
+      const ctx = this.#ctx;
+      if (this.#ended || !ctx || !ctx.running) throw new Error("the process is not running");
+      let snapshot: Snapshot;
+      try {
+        snapshot = await ctx.freeze();
+      } catch (e) {
+        this.#deputy.allowBlocking();
+        throw e;
+      }
+      try {
+        return await fn(snapshot, this.#deputy.saveState());
+      } finally {
+        this.#deputy.allowBlocking();
+        this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
+      }
+    });
+    this.#busy = run.catch(() => {});
+    return run;
+  }
+
+  /** Write the next checkpoint file now; resolves to its path. */
+  checkpoint(): Promise<string> {
+    const base = this.#o.checkpoint?.base;
+    if (!base) return Promise.reject(new Error("no checkpoint file given (mosrun -C FILE)"));
+    return this.#frozen(async (snapshot, deputy) => {
+      const seq = this.#seq + 1;
+      const path = `${base}.${seq}`;
+      const ck: Checkpoint = {
+        runtime: RUNTIME_VERSION,
+        created: Date.now(),
+        name: this.#o.name,
+        module: this.#o.module,
+        snapshot: encodeSnapshot(snapshot),
+        deputy,
+        seq,
+      };
+      await writeCheckpointFile(path, ck);
+      this.#seq = seq;
+      this.#o.notice?.(`checkpoint ${path} written`);
+      return path;
+    });
+  }
+
+  /** Stop the program at once (no checkpoint); wait() resolves with `code`. */
+  kill(code: number): void {
+    this.#ctx?.terminate();
+    this.#finish(code);
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * An authenticated, ordered message connection between two nodes over TCP:
+ * keyed frames (core/wire.ts) with the cluster's link key, a handshake of
+ * fresh nonces so a recorded connection cannot be replayed, strictly
+ * increasing sequence numbers within the stream (FrameDecoder's monotonic
+ * mode), one writer at a time, and request/response matching.
+ *
+ * Handshake: the accepting side sends `hello {nonce: A}`; the connecting
+ * side answers `auth {echo: A, nonce: B}`; the accepting side confirms with
+ * `ready {echo: B}`. Every frame is MAC'ed, so echoing the other's fresh
+ * nonce proves the peer holds the key now.
+ *
+ * @module
+ */
+
+import { FrameDecoder, writeAll } from "../frame_decoder.ts";
+import { encodeFrame, type Envelope, WireError } from "../wire.ts";
+
+/** Largest frame on a link (a snapshot chunk, a big write). */
+export const LINK_MAX_FRAME = 64 * 1024 * 1024;
+
+/** A link-level failure; the message is one line. */
+export class LinkError extends Error {
+  /** Make a link error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "LinkError";
+  }
+}
+
+/** A request answered by the peer. */
+export interface LinkMessage {
+  /** Message type. */
+  type: string;
+  /** Message body. */
+  body: unknown;
+  /** Sender's node ID. */
+  from: number;
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+function sameBytes(a: unknown, b: Uint8Array): boolean {
+  return a instanceof Uint8Array && a.length === b.length &&
+    a.every((x, i) => x === b[i]);
+}
+
+/** One authenticated connection. */
+export class FrameConn {
+  #conn: Deno.Conn;
+  #key: Uint8Array;
+  #self: number;
+  #boot: number;
+  #seq = 0;
+  #decoder: FrameDecoder;
+  #queue: LinkMessage[] = [];
+  #wake: (() => void) | null = null;
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
+  #error: Error | null = null;
+  #pending = new Map<number, Pending>();
+  #nextRid = 1;
+  #reader: Promise<void> | null = null;
+  /** The peer's node ID (after the handshake). */
+  peer = 0;
+
+  private constructor(conn: Deno.Conn, key: Uint8Array, self: number) {
+    this.#conn = conn;
+    this.#key = key;
+    this.#self = self;
+    this.#boot = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+    this.#decoder = new FrameDecoder({
+      key,
+      maxFrame: LINK_MAX_FRAME,
+      monotonic: true,
+    });
+  }
+
+  /** Connect to `addr:port` and authenticate as node `self`. */
+  static async connect(
+    addr: string,
+    port: number,
+    key: Uint8Array,
+    self: number,
+    timeoutMs = 5000,
+  ): Promise<FrameConn> {
+    let conn: Deno.Conn;
+    try {
+      conn = await withTimeout(
+        Deno.connect({ hostname: addr, port }),
+        timeoutMs,
+        `connect to ${addr}:${port}`,
+      );
+    } catch (e) {
+      throw new LinkError(
+        `cannot connect to ${addr}:${port}: ${(e as Error).message}`,
+      );
+    }
+    const c = new FrameConn(conn, key, self);
+    try {
+      const hello = await withTimeout(c.#readRaw(), timeoutMs, "handshake");
+      if (hello.type !== "hello") throw new LinkError("bad handshake");
+      const nonce = crypto.getRandomValues(new Uint8Array(16));
+      await c.#sendRaw("auth", {
+        echo: (hello.body as { nonce: unknown }).nonce,
+        nonce,
+      });
+      const ready = await withTimeout(c.#readRaw(), timeoutMs, "handshake");
+      if (
+        ready.type !== "ready" ||
+        !sameBytes((ready.body as { echo?: unknown })?.echo, nonce)
+      ) {
+        throw new LinkError("bad handshake");
+      }
+      c.peer = ready.from;
+    } catch (e) {
+      c.close();
+      throw e instanceof LinkError
+        ? e
+        : new LinkError(`${addr}:${port}: ${(e as Error).message}`);
+    }
+    c.#reader = c.#readLoop();
+    return c;
+  }
+
+  /** Authenticate an accepted connection; throws LinkError on a bad peer. */
+  static async accept(
+    conn: Deno.Conn,
+    key: Uint8Array,
+    self: number,
+    timeoutMs = 5000,
+  ): Promise<FrameConn> {
+    const c = new FrameConn(conn, key, self);
+    try {
+      const nonce = crypto.getRandomValues(new Uint8Array(16));
+      await c.#sendRaw("hello", { nonce });
+      const auth = await withTimeout(c.#readRaw(), timeoutMs, "handshake");
+      const b = auth.body as { echo?: unknown; nonce?: unknown };
+      if (
+        auth.type !== "auth" || !sameBytes(b?.echo, nonce) ||
+        !(b.nonce instanceof Uint8Array)
+      ) {
+        throw new LinkError("bad handshake");
+      }
+      await c.#sendRaw("ready", { echo: b.nonce });
+      c.peer = auth.from;
+    } catch (e) {
+      c.close();
+      throw e instanceof LinkError ? e : new LinkError((e as Error).message);
+    }
+    c.#reader = c.#readLoop();
+    return c;
+  }
+
+  /** Send one message (serialized with every other send on this link). */
+  send(type: string, body: unknown): Promise<void> {
+    if (this.#closed) {
+      return Promise.reject(this.#error ?? new LinkError("link closed"));
+    }
+    return this.#sendRaw(type, body);
+  }
+
+  /** Send a request and wait for the peer's `reply` to it. */
+  request<T = unknown>(
+    type: string,
+    body: Record<string, unknown>,
+    timeoutMs = 30000,
+  ): Promise<T> {
+    const rid = this.#nextRid++;
+    const p = new Promise<T>((resolve, reject) => {
+      this.#pending.set(rid, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+    });
+    this.send(type, { ...body, rid }).catch((e) => this.#settle(rid, e));
+    return withTimeout(p, timeoutMs, type).finally(() =>
+      this.#pending.delete(rid)
+    );
+  }
+
+  /** Answer a request received as `msg`. */
+  reply(msg: LinkMessage, ok: boolean, result: unknown): Promise<void> {
+    const rid = (msg.body as { rid?: unknown })?.rid;
+    return this.send("reply", { rid, ok, result });
+  }
+
+  /** The next message that is not a reply, or null once the link is closed. */
+  async next(): Promise<LinkMessage | null> {
+    while (this.#queue.length === 0) {
+      if (this.#closed) return null;
+      await new Promise<void>((r) => this.#wake = r);
+      this.#wake = null;
+    }
+    return this.#queue.shift()!;
+  }
+
+  /** Why the link closed, if it failed. */
+  get error(): Error | null {
+    return this.#error;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Close the link; pending requests fail. */
+  close(err?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#error ??= err ?? null;
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed
+    }
+    for (const [rid] of this.#pending) {
+      this.#settle(rid, this.#error ?? new LinkError("link closed"));
+    }
+    this.#wake?.();
+  }
+
+  /** Resolves when the reader stops. */
+  get finished(): Promise<void> {
+    return this.#reader ?? Promise.resolve();
+  }
+
+  #settle(rid: number, e: Error): void {
+    const p = this.#pending.get(rid);
+    if (p) {
+      this.#pending.delete(rid);
+      p.reject(e);
+    }
+  }
+
+  #sendRaw(type: string, body: unknown): Promise<void> {
+    const env: Envelope = {
+      type,
+      from: this.#self,
+      boot: this.#boot,
+      seq: ++this.#seq,
+      ts: Date.now(),
+      body,
+    };
+    const bytes = encodeFrame(this.#key, env, LINK_MAX_FRAME);
+    const w = this.#writing.then(() => writeAll(this.#conn, bytes));
+    this.#writing = w.catch(() => {});
+    return w;
+  }
+
+  #buf = new Uint8Array(256 * 1024);
+  #ready: Envelope[] = [];
+
+  async #readRaw(): Promise<Envelope> {
+    while (this.#ready.length === 0) {
+      const n = await this.#conn.read(this.#buf);
+      if (n === null) throw new LinkError("connection closed by peer");
+      // The decoder keeps views of its input: give it a copy.
+      this.#ready.push(
+        ...this.#decoder.push(this.#buf.slice(0, n)) as Envelope[],
+      );
+    }
+    return this.#ready.shift()!;
+  }
+
+  async #readLoop(): Promise<void> {
+    try {
+      while (!this.#closed) {
+        const env = await this.#readRaw();
+        if (env.from !== this.peer) {
+          throw new LinkError("peer changed its identity");
+        }
+        if (env.type === "reply") {
+          const b = env.body as {
+            rid?: unknown;
+            ok?: unknown;
+            result?: unknown;
+          };
+          const p = typeof b?.rid === "number"
+            ? this.#pending.get(b.rid)
+            : undefined;
+          if (p) {
+            this.#pending.delete(b.rid as number);
+            if (b.ok === true) p.resolve(b.result);
+            else p.reject(new LinkError(String(b.result)));
+          }
+          continue;
+        }
+        this.#queue.push({ type: env.type, body: env.body, from: env.from });
+        this.#wake?.();
+      }
+    } catch (e) {
+      const err = e instanceof WireError
+        ? new LinkError(`bad frame from peer (${e.reason})`)
+        : e instanceof LinkError
+        ? e
+        : new LinkError((e as Error).message);
+      this.close(this.#closed ? undefined : err);
+    }
+  }
+}
+
+/** Reject with a LinkError after `ms`. */
+export function withTimeout<T>(
+  p: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new LinkError(`${what}: timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}

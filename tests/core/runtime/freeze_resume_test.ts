@@ -1,0 +1,95 @@
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { type ContextOptions, UserContext } from "../../../core/runtime/context.ts";
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from "../../../core/runtime/snapshot.ts";
+import { newOutput, readOutput } from "./wasi_shim.ts";
+import { instrumented, SHIM } from "./test_modules.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function options(name: string, output: SharedArrayBuffer, extra: Record<string, unknown> = {}): ContextOptions {
+  return { wasm: instrumented(name).wasm, importsModule: SHIM, importsOptions: { output, ...extra } };
+}
+
+async function uninterrupted(name: string): Promise<string> {
+  const output = newOutput();
+  const ctx = await UserContext.start(options(name, output, { stdin: "" }));
+  deepEqual(await ctx.done, { kind: "exit", code: 0 });
+  return readOutput(output);
+}
+
+/** Snapshots travel as bytes between nodes: go through the encoding. */
+function viaBytes(s: Snapshot): Snapshot {
+  return decodeSnapshot(encodeSnapshot(s));
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await sleep(5);
+  }
+}
+
+Deno.test("a program frozen at random moments and resumed in fresh instances prints the uninterrupted output", async () => {
+  const want = await uninterrupted("counter");
+  const output = newOutput();
+  let ctx = await UserContext.start(options("counter", output, { stdin: "" }));
+  let freezes = 0;
+  for (let i = 0; i < 4 && ctx.running; i++) {
+    await sleep(10 + Math.random() * 40);
+    if (!ctx.running) break;
+    const snap = await ctx.freeze({ timeoutMs: 5000 });
+    freezes++;
+    ok(ctx.lastFreeze!.latencyMs < 100, `freeze latency ${ctx.lastFreeze!.latencyMs} ms`);
+    ok(snap.frames.length >= 2);
+    ctx = await UserContext.resume(viaBytes(snap), options("counter", output, { stdin: "" }));
+  }
+  deepEqual(await ctx.done, { kind: "exit", code: 0 });
+  ok(freezes >= 2, `only ${freezes} freezes happened`);
+  equal(readOutput(output), want);
+});
+
+Deno.test("deep recursion frozen mid-way resumes to the same result", async () => {
+  const want = await uninterrupted("deep");
+  const output = newOutput();
+  let ctx = await UserContext.start(options("deep", output));
+  await sleep(60);
+  const snap = await ctx.freeze({ timeoutMs: 5000 });
+  ok(snap.frames.length > 1000, `only ${snap.frames.length} frames`);
+  ctx = await UserContext.resume(viaBytes(snap), options("deep", output));
+  await sleep(40);
+  if (ctx.running) {
+    const again = await ctx.freeze({ timeoutMs: 5000 });
+    ctx = await UserContext.resume(viaBytes(again), options("deep", output));
+  }
+  deepEqual(await ctx.done, { kind: "exit", code: 0 });
+  equal(readOutput(output), want);
+});
+
+Deno.test("a freeze while blocked reading stdin interrupts the read, which happens again after resume", async () => {
+  const output = newOutput();
+  const ctx = await UserContext.start(options("reader", output, { blockMs: 10_000 }));
+  await waitFor(() => readOutput(output).includes("before"), 10_000);
+  await sleep(20);
+  const t0 = performance.now();
+  const snap = await ctx.freeze({ timeoutMs: 5000 });
+  ok(performance.now() - t0 < 1000);
+  equal(ctx.lastFreeze!.cause, "fd_read");
+  const resumed = await UserContext.resume(viaBytes(snap), options("reader", output, { stdin: "hello\n" }));
+  deepEqual(await resumed.done, { kind: "exit", code: 0 });
+  match(readOutput(output), /^before \d+\ngot hello\nafter \d+\n$/);
+});
+
+Deno.test("freeze rejects once the program has exited, and resume refuses another module's snapshot", async () => {
+  const output = newOutput();
+  const ctx = await UserContext.start(options("reader", output, { stdin: "x\n" }));
+  await ctx.done;
+  await rejects(ctx.freeze(), /not running/);
+  const snap: Snapshot = {
+    moduleHash: "00".repeat(32),
+    memory: { pageCount: 0, pages: new Uint32Array(), data: new Uint8Array() },
+    globals: [],
+    frames: [],
+  };
+  await rejects(UserContext.resume(snap, options("reader", output)), /another module/);
+});
