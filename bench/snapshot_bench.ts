@@ -66,7 +66,8 @@ export function createImports(ctx: ImportContext): WebAssembly.Imports {
   };
   return {
     wasi_snapshot_preview1: new Proxy(wasi, {
-      get: (t, k: string) => t[k] ?? (() => (k === "fd_fdstat_get" || k === "fd_seek" ? 8 : 0)),
+      get: (t, k: string) =>
+        t[k] ?? (() => (k === "fd_fdstat_get" || k === "fd_seek" ? 8 : 0)),
     }),
   };
 }
@@ -78,7 +79,10 @@ function outputText(sab: SharedArrayBuffer): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function started(wasm: Uint8Array, mib: number): Promise<{ ctx: UserContext; output: SharedArrayBuffer }> {
+async function started(
+  wasm: Uint8Array,
+  mib: number,
+): Promise<{ ctx: UserContext; output: SharedArrayBuffer }> {
   const output = new SharedArrayBuffer(8 + 4096);
   const ctx = await UserContext.start({
     wasm,
@@ -87,22 +91,39 @@ async function started(wasm: Uint8Array, mib: number): Promise<{ ctx: UserContex
   });
   const end = Date.now() + 120_000;
   while (!outputText(output).includes("touched")) {
-    if (!ctx.running || Date.now() > end) throw new Error(`bench: program did not start (${outputText(output)})`);
+    if (!ctx.running || Date.now() > end) {
+      throw new Error(`bench: program did not start (${outputText(output)})`);
+    }
     await sleep(5);
   }
   return { ctx, output };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { sizes: { type: "string", default: "1,64,256" }, freezes: { type: "string", default: "5" } },
+    options: {
+      sizes: { type: "string", default: "1,64,256" },
+      freezes: { type: "string", default: "5" },
+    },
   });
-  const sizes = values.sizes!.split(",").map(Number).filter((n) => n > 0 && n <= 1024);
+  const sizes = values.sizes!.split(",").map(Number).filter((n) =>
+    n > 0 && n <= 1024
+  );
   const freezes = Math.max(1, Math.min(50, Number(values.freezes) || 5));
-  const wasm = instrument(await Deno.readFile(new URL("./kernels/snapshot_touch.wasm", import.meta.url))).wasm;
+  console.log(
+    `load average ${
+      Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
+    } (wall-clock times below)`,
+  );
+  const wasm = instrument(
+    await Deno.readFile(
+      new URL("./kernels/snapshot_touch.wasm", import.meta.url),
+    ),
+  ).wasm;
 
   // Freeze latency in a tight loop without system calls, through resumes.
   {
@@ -124,16 +145,28 @@ async function main(): Promise<void> {
       resume.push(performance.now() - t0);
     }
     ctx.terminate();
-    console.log(`freeze latency (request -> stack unwound), tight loop, ${freezes} freezes:`);
     console.log(
-      `  median ${median(lat).toFixed(2)} ms, max ${Math.max(...lat).toFixed(2)} ms;` +
-        ` resume (snapshot -> running in a fresh Worker) median ${median(resume).toFixed(0)} ms`,
+      `freeze latency (request -> stack unwound), tight loop, ${freezes} freezes:`,
+    );
+    console.log(
+      `  median ${median(lat).toFixed(2)} ms, max ${
+        Math.max(...lat).toFixed(2)
+      } ms;` +
+        ` resume (snapshot -> running in a fresh Worker) median ${
+          median(resume).toFixed(0)
+        } ms`,
     );
   }
 
-  console.log(`\n${"touched".padEnd(9)}${"pages".padStart(7)}${"latency".padStart(10)}${"capture".padStart(10)}` +
-    `${"to main".padStart(10)}${"encode".padStart(10)}${"size MiB".padStart(10)}${"decode".padStart(10)}` +
-    `${"resume".padStart(10)}   (ms unless noted)`);
+  console.log(
+    `\n${"touched".padEnd(9)}${"pages".padStart(7)}${"latency".padStart(10)}${
+      "capture".padStart(10)
+    }` +
+      `${"to main".padStart(10)}${"encode".padStart(10)}${
+        "size MiB".padStart(10)
+      }${"decode".padStart(10)}` +
+      `${"resume".padStart(10)}   (ms unless noted)`,
+  );
   for (const mib of sizes) {
     const { ctx, output } = await started(wasm, mib);
     await sleep(30);
@@ -154,10 +187,18 @@ async function main(): Promise<void> {
     const resumeMs = performance.now() - t;
     again.terminate();
     console.log(
-      `${`${mib} MiB`.padEnd(9)}${String(snap.memory.pages.length).padStart(7)}` +
-        `${f.latencyMs.toFixed(2).padStart(10)}${(f.capturedAt - f.unwoundAt).toFixed(1).padStart(10)}` +
-        `${(f.receivedAt - f.capturedAt).toFixed(1).padStart(10)}${encodeMs.toFixed(1).padStart(10)}` +
-        `${(enc.length / 2 ** 20).toFixed(1).padStart(10)}${decodeMs.toFixed(1).padStart(10)}` +
+      `${`${mib} MiB`.padEnd(9)}${
+        String(snap.memory.pages.length).padStart(7)
+      }` +
+        `${f.latencyMs.toFixed(2).padStart(10)}${
+          (f.capturedAt - f.unwoundAt).toFixed(1).padStart(10)
+        }` +
+        `${(f.receivedAt - f.capturedAt).toFixed(1).padStart(10)}${
+          encodeMs.toFixed(1).padStart(10)
+        }` +
+        `${(enc.length / 2 ** 20).toFixed(1).padStart(10)}${
+          decodeMs.toFixed(1).padStart(10)
+        }` +
         `${resumeMs.toFixed(0).padStart(10)}`,
     );
   }

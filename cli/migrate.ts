@@ -4,11 +4,19 @@
  * @module
  */
 
-import { cliMain, CliError, handleInfoFlags, parseCli, printJson, UsageError } from "../core/cli_util.ts";
+import {
+  CliError,
+  cliMain,
+  handleInfoFlags,
+  parseCli,
+  printJson,
+  UsageError,
+} from "../core/cli_util.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
 import { callProc } from "../core/proc_socket.ts";
 
-const HELP = `Usage: migrate PID {NODE|IP|home|balance|checkpoint} [--wait] [--json]
+const HELP =
+  `Usage: migrate PID {NODE|IP|home|balance|checkpoint} [--wait] [--json]
 
 Ask cluster process PID to move, or to write a checkpoint now
 ('checkpoint': needs mosrun -C FILE; prints the file written).
@@ -32,10 +40,14 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length !== 2) throw new UsageError("needs PID and a target");
   const [pidArg, target] = positionals;
   const pid = Number(pidArg);
-  if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`not a process ID: '${pidArg}'`);
+  if (!Number.isInteger(pid) || pid <= 0) {
+    throw new UsageError(`not a process ID: '${pidArg}'`);
+  }
   const dirs = resolveDirs({ dir: values.dir });
   if (target !== "checkpoint") {
-    throw new CliError(`moving processes between nodes is not available in this version (only 'checkpoint')`);
+    throw new CliError(
+      `moving processes between nodes is not available in this version (only 'checkpoint')`,
+    );
   }
   const r = await callProc<{ path: string }>(dirs.runDir, pid, "checkpoint");
   if (values.json) printJson({ pid, checkpoint: r.path });

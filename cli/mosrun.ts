@@ -4,7 +4,7 @@
  * @module
  */
 
-import { cliMain, CliError, UsageError } from "../core/cli_util.ts";
+import { CliError, cliMain, UsageError } from "../core/cli_util.ts";
 import { type CheckpointPolicy, HomeProcess } from "../core/home_process.ts";
 import { MosrunUsageError, parseMosrunArgs } from "../core/mosrun_args.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
@@ -58,9 +58,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (a.batch) {
-    throw new CliError("native batch jobs (-E) are not available in this version (run the program directly)");
+    throw new CliError(
+      "native batch jobs (-E) are not available in this version (run the program directly)",
+    );
   }
-  if (a.where.kind !== "default" && a.where.kind !== "home" && !a.fallbackHome) {
+  if (
+    a.where.kind !== "default" && a.where.kind !== "home" && !a.fallbackHome
+  ) {
     throw new CliError(
       "starting on another node needs process migration, not available in this version (use -h, or -F to fall back home)",
     );
@@ -68,20 +72,28 @@ async function main(argv: string[]): Promise<number> {
   const dirs = resolveDirs({ dir: a.dir ?? undefined });
   const cwd = Deno.cwd();
   const notice = (line: string) => console.error(`mosrun: ${line}`);
-  const policy: CheckpointPolicy | undefined = a.checkpointBase === null ? undefined : {
-    base: a.checkpointBase,
-    everyMs: a.checkpointMinutes === null ? 0 : a.checkpointMinutes * 60_000,
-  };
+  const policy: CheckpointPolicy | undefined = a.checkpointBase === null
+    ? undefined
+    : {
+      base: a.checkpointBase,
+      everyMs: a.checkpointMinutes === null ? 0 : a.checkpointMinutes * 60_000,
+    };
   let proc: HomeProcess;
   if (a.resume !== null) {
-    proc = await HomeProcess.resume(a.resume, { stdio: denoStdio(), checkpoint: policy, notice });
+    proc = await HomeProcess.resume(a.resume, {
+      stdio: denoStdio(),
+      checkpoint: policy,
+      notice,
+    });
   } else {
     const program = a.command[0];
     let module: Uint8Array;
     try {
       module = await Deno.readFile(program);
     } catch (e) {
-      const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+      const why = e instanceof Deno.errors.NotFound
+        ? "no such file"
+        : (e as Error).message;
       throw new CliError(`cannot read ${program}: ${why}`);
     }
     if (!WASM_MAGIC.every((b, i) => module[i] === b)) {
@@ -91,7 +103,9 @@ async function main(argv: string[]): Promise<number> {
     }
     let preopens;
     try {
-      preopens = a.preopens.length ? a.preopens.map((p) => parsePreopen(p, cwd)) : undefined;
+      preopens = a.preopens.length
+        ? a.preopens.map((p) => parsePreopen(p, cwd))
+        : undefined;
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -108,12 +122,27 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
-  const sock = await listenProcSocket(procSocketPath(dirs.runDir, Deno.pid), (op) => {
-    if (op === "checkpoint") return proc.checkpoint().then((path) => ({ path }));
-    if (op === "status") return Promise.resolve({ pid: Deno.pid, where: "home" });
-    return Promise.reject(new Error(`unknown request '${op}'`));
-  }).catch(() => null); // without a writable run dir the program still runs
-  const signals: [Deno.Signal, number][] = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]];
+  const sock = await listenProcSocket(
+    procSocketPath(dirs.runDir, Deno.pid),
+    (op) => {
+      if (op === "checkpoint") {
+        return proc.checkpoint().then((path) => ({
+          path,
+        }));
+      }
+      if (op === "status") {
+        return Promise.resolve({
+          pid: Deno.pid,
+          where: "home",
+        });
+      }
+      return Promise.reject(new Error(`unknown request '${op}'`));
+    },
+  ).catch(() => null); // without a writable run dir the program still runs
+  const signals: [Deno.Signal, number][] = [["SIGINT", 2], ["SIGTERM", 15], [
+    "SIGHUP",
+    1,
+  ]];
   const onSignal = (n: number) => () => proc.kill(128 + n);
   const listeners = signals.map(([s, n]) => {
     const f = onSignal(n);

@@ -13,11 +13,26 @@
  * @module
  */
 
-import { type Checkpoint, readCheckpointFile, writeCheckpointFile } from "./checkpoint_file.ts";
-import { createChannelBuffer, serveSyncChannel, type SyncChannelServer } from "./link/sync_channel.ts";
-import { type CachedModule, instrumentCached } from "./runtime/instrument_cache.ts";
+import {
+  type Checkpoint,
+  readCheckpointFile,
+  writeCheckpointFile,
+} from "./checkpoint_file.ts";
+import {
+  createChannelBuffer,
+  serveSyncChannel,
+  type SyncChannelServer,
+} from "./link/sync_channel.ts";
+import {
+  type CachedModule,
+  instrumentCached,
+} from "./runtime/instrument_cache.ts";
 import { UserContext } from "./runtime/context.ts";
-import { decodeSnapshot, encodeSnapshot, type Snapshot } from "./runtime/snapshot.ts";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  type Snapshot,
+} from "./runtime/snapshot.ts";
 import { INSTRUMENTER_VERSION } from "./runtime/runtime_abi.ts";
 import { Deputy } from "./wasi/deputy.ts";
 import type { DeputyState } from "./wasi/deputy_state.ts";
@@ -27,7 +42,10 @@ import type { Preopen } from "./wasi/preopen.ts";
 import type { DeputyRequest, DeputyResponse } from "./wasi/protocol.ts";
 import type { Signature } from "./wasi/signatures.ts";
 import type { Stdio } from "./wasi/stdio.ts";
-import { CONTEXT_IMPORTS_URL, type WasiContextOptions } from "./wasi/context_imports.ts";
+import {
+  CONTEXT_IMPORTS_URL,
+  type WasiContextOptions,
+} from "./wasi/context_imports.ts";
 
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
 export const TRAP_STATUS = 134;
@@ -109,15 +127,24 @@ export class HomeProcess {
     module: Uint8Array,
     name: string,
     cacheDir?: string,
-  ): Promise<{ instrumented: CachedModule; unknown: Record<string, Signature> }> {
-    const { unknown } = await checkWasiModule(module as Uint8Array<ArrayBuffer>, name);
+  ): Promise<
+    { instrumented: CachedModule; unknown: Record<string, Signature> }
+  > {
+    const { unknown } = await checkWasiModule(
+      module as Uint8Array<ArrayBuffer>,
+      name,
+    );
     const instrumented = await instrumentCached(module, { dir: cacheDir });
     return { instrumented, unknown };
   }
 
   /** Start a program from the beginning. */
   static async start(o: HomeStartOptions): Promise<HomeProcess> {
-    const { instrumented, unknown } = await HomeProcess.prepare(o.module, o.name, o.cacheDir);
+    const { instrumented, unknown } = await HomeProcess.prepare(
+      o.module,
+      o.name,
+      o.cacheDir,
+    );
     const deputy = new Deputy({
       args: o.args,
       env: o.env,
@@ -136,11 +163,20 @@ export class HomeProcess {
    */
   static async resume(
     file: string,
-    o: { stdio: Stdio; checkpoint?: CheckpointPolicy; cacheDir?: string; notice?: (l: string) => void },
+    o: {
+      stdio: Stdio;
+      checkpoint?: CheckpointPolicy;
+      cacheDir?: string;
+      notice?: (l: string) => void;
+    },
   ): Promise<HomeProcess> {
     const ck = await readCheckpointFile(file, RUNTIME_VERSION);
     const snapshot = decodeSnapshot(ck.snapshot);
-    const { instrumented, unknown } = await HomeProcess.prepare(ck.module, ck.name, o.cacheDir);
+    const { instrumented, unknown } = await HomeProcess.prepare(
+      ck.module,
+      ck.name,
+      o.cacheDir,
+    );
     const state = ck.deputy as DeputyState;
     const deputy = Deputy.restore(state, o.stdio);
     const p = new HomeProcess(
@@ -192,7 +228,9 @@ export class HomeProcess {
     const every = this.#o.checkpoint?.everyMs ?? 0;
     if (every > 0 && this.#timer === undefined) {
       this.#timer = setInterval(() => {
-        this.checkpoint().catch((e) => this.#o.notice?.(`checkpoint failed: ${(e as Error).message}`));
+        this.checkpoint().catch((e) =>
+          this.#o.notice?.(`checkpoint failed: ${(e as Error).message}`)
+        );
       }, every);
     }
   }
@@ -211,19 +249,20 @@ export class HomeProcess {
     return this.#exit;
   }
 
-  /** The user context's freeze latency of the last checkpoint, ms. */
-  get lastFreezeMs(): number | undefined {
-    return this.#ctx?.lastFreeze?.latencyMs;
-  }
+  /** Freeze latency (request to unwound) of the last freeze, ms. */
+  lastFreezeMs: number | undefined;
 
   /** Freeze, run `fn` on the frozen state, then continue; serialized. */
   #frozen<T>(fn: (s: Snapshot, d: DeputyState) => Promise<T>): Promise<T> {
     const run = this.#busy.then(async () => {
       const ctx = this.#ctx;
-      if (this.#ended || !ctx || !ctx.running) throw new Error("the process is not running");
+      if (this.#ended || !ctx || !ctx.running) {
+        throw new Error("the process is not running");
+      }
       let snapshot: Snapshot;
       try {
         snapshot = await ctx.freeze();
+        this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
       } catch (e) {
         this.#deputy.allowBlocking();
         throw e;
@@ -242,7 +281,11 @@ export class HomeProcess {
   /** Write the next checkpoint file now; resolves to its path. */
   checkpoint(): Promise<string> {
     const base = this.#o.checkpoint?.base;
-    if (!base) return Promise.reject(new Error("no checkpoint file given (mosrun -C FILE)"));
+    if (!base) {
+      return Promise.reject(
+        new Error("no checkpoint file given (mosrun -C FILE)"),
+      );
+    }
     return this.#frozen(async (snapshot, deputy) => {
       const seq = this.#seq + 1;
       const path = `${base}.${seq}`;

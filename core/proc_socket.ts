@@ -26,7 +26,10 @@ export function procSocketPath(runDir: string, pid: number): string {
 }
 
 /** Handles one request; a thrown Error's message is sent back. */
-export type ProcHandler = (op: string, args: Record<string, unknown>) => Promise<unknown>;
+export type ProcHandler = (
+  op: string,
+  args: Record<string, unknown>,
+) => Promise<unknown>;
 
 /** A listening process socket. */
 export interface ProcSocket {
@@ -35,7 +38,10 @@ export interface ProcSocket {
 }
 
 /** Listen for requests to this process. */
-export async function listenProcSocket(path: string, handler: ProcHandler): Promise<ProcSocket> {
+export async function listenProcSocket(
+  path: string,
+  handler: ProcHandler,
+): Promise<ProcSocket> {
   await Deno.mkdir(join(path, ".."), { recursive: true, mode: 0o755 });
   await Deno.remove(path).catch(() => {});
   const listener = Deno.listen({ transport: "unix", path });
@@ -90,10 +96,13 @@ async function serve(conn: Deno.Conn, handler: ProcHandler): Promise<void> {
       for (const req of dec.push(buf.slice(0, n))) {
         const r = req as { op?: unknown; args?: unknown } | null;
         let res: unknown;
-        if (typeof r?.op !== "string") res = { ok: false, error: "bad request" };
-        else {
+        if (typeof r?.op !== "string") {
+          res = { ok: false, error: "bad request" };
+        } else {
           try {
-            const args = typeof r.args === "object" && r.args !== null ? r.args as Record<string, unknown> : {};
+            const args = typeof r.args === "object" && r.args !== null
+              ? r.args as Record<string, unknown>
+              : {};
             res = { ok: true, result: await handler(r.op, args) };
           } catch (e) {
             res = { ok: false, error: (e as Error).message };
@@ -121,9 +130,13 @@ export async function callProc<T = unknown>(
     conn = await Deno.connect({ transport: "unix", path });
   } catch (e) {
     if (e instanceof Deno.errors.PermissionDenied) {
-      throw new CliError(`process ${pid} belongs to another user (only its owner or root may do that)`);
+      throw new CliError(
+        `process ${pid} belongs to another user (only its owner or root may do that)`,
+      );
     }
-    throw new CliError(`no cluster process ${pid} on this node (see 'mps'; or give the node's --dir)`);
+    throw new CliError(
+      `no cluster process ${pid} on this node (see 'mps'; or give the node's --dir)`,
+    );
   }
   try {
     await writeAll(conn, encodeFrame(null, { op, args }));
@@ -134,13 +147,26 @@ export async function callProc<T = unknown>(
       let timer: ReturnType<typeof setTimeout> | undefined;
       const n = await Promise.race([
         conn.read(buf),
-        new Promise<"timeout">((r) => timer = setTimeout(() => r("timeout"), Math.max(0, deadline - Date.now()))),
+        new Promise<"timeout">((r) =>
+          timer = setTimeout(
+            () => r("timeout"),
+            Math.max(0, deadline - Date.now()),
+          )
+        ),
       ]).finally(() => clearTimeout(timer));
-      if (n === "timeout") throw new CliError(`process ${pid} did not answer in time`);
-      if (n === null) throw new CliError(`process ${pid} ended before answering`);
+      if (n === "timeout") {
+        throw new CliError(`process ${pid} did not answer in time`);
+      }
+      if (n === null) {
+        throw new CliError(`process ${pid} ended before answering`);
+      }
       const got = dec.push(buf.slice(0, n));
       if (got.length > 0) {
-        const res = got[0] as { ok?: boolean; result?: unknown; error?: string };
+        const res = got[0] as {
+          ok?: boolean;
+          result?: unknown;
+          error?: string;
+        };
         if (res?.ok) return res.result as T;
         throw new CliError(`process ${pid}: ${res?.error ?? "bad answer"}`);
       }

@@ -5,4 +5,6 @@ export const COMMANDS = [
   "showmap",
   "mon",
   "mosctl",
+  "mosrun",
+  "migrate",
 ] as const;

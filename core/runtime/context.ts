@@ -12,7 +12,11 @@
  */
 
 import { createHash } from "node:crypto";
-import { CONTROL_CELLS, CONTROL_FREEZE } from "./imports_factory.ts";
+import {
+  CONTROL_CELLS,
+  CONTROL_FREEZE,
+  CONTROL_KILL,
+} from "./imports_factory.ts";
 import type { FreezeTimes, RunResult } from "./context_run.ts";
 import { sharedNow } from "./context_run.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -67,11 +71,18 @@ export class UserContext {
   #onFreezeRequest?: () => void;
   #finish: (end: ContextEnd) => void = () => {};
 
-  private constructor(opts: ContextOptions, snapshot: Snapshot | undefined, started: () => void) {
+  private constructor(
+    opts: ContextOptions,
+    snapshot: Snapshot | undefined,
+    started: () => void,
+  ) {
     const sab = new SharedArrayBuffer(CONTROL_CELLS * 4);
     this.#control = new Int32Array(sab);
     this.#onFreezeRequest = opts.onFreezeRequest;
-    this.#worker = new Worker(new URL("./context_worker.ts", import.meta.url).href, { type: "module" });
+    this.#worker = new Worker(
+      new URL("./context_worker.ts", import.meta.url).href,
+      { type: "module" },
+    );
     this.done = new Promise<ContextEnd>((resolve) => {
       this.#finish = (end) => {
         this.#ended = true;
@@ -82,10 +93,11 @@ export class UserContext {
     });
     this.#worker.onmessage = (e: MessageEvent) => {
       if (e.data.type === "started") {
-        if (e.data.flags) this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
+        if (e.data.flags) {
+          this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
+        }
         started();
-      }
-      else this.#finish(e.data.result as ContextEnd);
+      } else this.#finish(e.data.result as ContextEnd);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -109,16 +121,28 @@ export class UserContext {
   }
 
   /** Continue `snapshot` in a fresh Worker and instance of `opts.wasm`. */
-  static resume(snapshot: Snapshot, opts: ContextOptions): Promise<UserContext> {
+  static resume(
+    snapshot: Snapshot,
+    opts: ContextOptions,
+  ): Promise<UserContext> {
     if (snapshot.moduleHash !== moduleHash(opts.wasm)) {
-      return Promise.reject(new Error("resume: the snapshot belongs to another module"));
+      return Promise.reject(
+        new Error("resume: the snapshot belongs to another module"),
+      );
     }
     return UserContext.#make(opts, snapshot);
   }
 
-  static #make(opts: ContextOptions, snapshot: Snapshot | undefined): Promise<UserContext> {
+  static #make(
+    opts: ContextOptions,
+    snapshot: Snapshot | undefined,
+  ): Promise<UserContext> {
     return new Promise((resolve) => {
-      const ctx: UserContext = new UserContext(opts, snapshot, () => resolve(ctx));
+      const ctx: UserContext = new UserContext(
+        opts,
+        snapshot,
+        () => resolve(ctx),
+      );
     });
   }
 
@@ -141,7 +165,10 @@ export class UserContext {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error("freeze: timed out waiting for the context to unwind")),
+        () =>
+          reject(
+            new Error("freeze: timed out waiting for the context to unwind"),
+          ),
         opts.timeoutMs ?? 10_000,
       );
     });
@@ -149,7 +176,9 @@ export class UserContext {
       const end = await Promise.race([this.done, timeout]);
       if (end.kind !== "frozen") {
         throw new Error(
-          `freeze: the context ended before freezing (${end.kind === "exit" ? `exit ${end.code}` : end.message})`,
+          `freeze: the context ended before freezing (${
+            end.kind === "exit" ? `exit ${end.code}` : end.message
+          })`,
         );
       }
       const receivedAt = sharedNow();
@@ -165,8 +194,14 @@ export class UserContext {
     }
   }
 
-  /** Stop the worker at once (no snapshot); `done` reports an error. */
+  /** Stop the program (no snapshot); `done` reports an error. */
   terminate(): void {
+    // Worker.terminate() does not stop a Worker running wasm: make the
+    // program's next preemption point throw, and wake blocked imports.
+    Atomics.store(this.#control, CONTROL_KILL, 1);
+    Atomics.store(this.#control, CONTROL_FREEZE, 1);
+    if (this.#flags) Atomics.store(this.#flags, 0, 1);
+    Atomics.notify(this.#control, CONTROL_FREEZE);
     if (!this.#ended) this.#finish({ kind: "error", message: "terminated" });
   }
 }

@@ -58,7 +58,9 @@ export function sharedNow(): number {
 }
 
 /** WebAssembly.Exception (missing from Deno's lib types). */
-const WasmException = (WebAssembly as unknown as { Exception: new (...a: never[]) => object }).Exception;
+const WasmException =
+  (WebAssembly as unknown as { Exception: new (...a: never[]) => object })
+    .Exception;
 
 type Setter = (v: number | bigint) => void;
 type Getter = () => number | bigint;
@@ -71,7 +73,10 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   let contIds: number[] = [];
   if (req.snapshot) {
     if (req.snapshot.moduleHash !== req.moduleHash) {
-      return { kind: "error", message: "resume: snapshot belongs to another module" };
+      return {
+        kind: "error",
+        message: "resume: snapshot belongs to another module",
+      };
     }
     const { buildResumeModule } = await import("./resume_module.ts");
     const r = buildResumeModule(req.wasm, req.snapshot.frames);
@@ -79,7 +84,12 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
     contIds = r.contIds;
   }
   const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  const rt = new UnwindRuntime(req.control, info.unwindImports, info.interval, now);
+  const rt = new UnwindRuntime(
+    req.control,
+    info.unwindImports,
+    info.interval,
+    now,
+  );
   let instance: WebAssembly.Instance | undefined;
   const memory = () => {
     if (!instance) throw new Error("memory used before instantiation");
@@ -114,7 +124,9 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   const flagsMem = ex[FLAGS_EXPORT] as WebAssembly.Memory | undefined;
   const flags = flagsMem?.buffer as SharedArrayBuffer | undefined;
   // A freeze requested before the flags were visible must still stop the program.
-  if (flags && Atomics.load(req.control, 0) !== 0) Atomics.store(new Int32Array(flags), 0, 1);
+  if (flags && Atomics.load(req.control, 0) !== 0) {
+    Atomics.store(new Int32Array(flags), 0, 1);
+  }
   req.onStarted?.(flags);
   try {
     (ex[req.snapshot ? RESUME_EXPORT : info.entry] as () => void)();
@@ -157,7 +169,9 @@ function restoreGlobals(
   const byName = new Map(values.map((g) => [g.name, g]));
   for (const g of infos) {
     const v = byName.get(g.name);
-    if (v === undefined) throw new Error(`resume: snapshot lacks global ${g.name}`);
+    if (v === undefined) {
+      throw new Error(`resume: snapshot lacks global ${g.name}`);
+    }
     (ex[g.setter] as Setter)(v.bits);
   }
 }

@@ -57,7 +57,9 @@ self.onmessage = async (e: MessageEvent<WorkerRun>) => {
   } catch (err) {
     result = { kind: "error", message: (err as Error)?.message ?? String(err) };
   }
-  const transfer = result.kind === "frozen" ? [result.snapshot.memory.data.buffer as ArrayBuffer] : [];
+  const transfer = result.kind === "frozen"
+    ? [result.snapshot.memory.data.buffer as ArrayBuffer]
+    : [];
   self.postMessage({ type: "result", result }, transfer);
   self.close();
 };

@@ -27,6 +27,11 @@ import type { UnwindHooks } from "./unwind_hooks.ts";
 
 /** Index in the control array of the freeze flag (0 running, 1 freeze requested). */
 export const CONTROL_FREEZE = 0;
+/**
+ * Index of the kill flag: when non-zero the next preemption point throws
+ * (Worker.terminate alone does not stop a Worker spinning in wasm).
+ */
+export const CONTROL_KILL = 1;
 /** Int32 cells in the control array. */
 export const CONTROL_CELLS = 4;
 

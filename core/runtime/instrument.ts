@@ -3,20 +3,27 @@
  *
  * What the instrumented module carries (see runtime_abi.ts for the ABI):
  * - preemption points: a countdown in a local at every loop header calls
- *   `dmosix.preempt` every `interval` iterations; functions in call-graph
- *   cycles (recursion, where short loops may never count down) also count
- *   down a global at entry;
+ *   `dmosix.preempt` every `interval` iterations, from outside the loop
+ *   body (the loop exits to the call and is re-entered, so the hot loop
+ *   holds no call); functions in call-graph cycles (recursion, where short
+ *   loops may never count down) count down a global at entry, and a loop
+ *   whose every iteration calls such a function needs no countdown;
  * - unwind support only: every call that can unwind (to preempt, to the
- *   blocking WASI imports, or to a function that can) is followed by a test
- *   of the state global; when set, the function saves the locals live at
- *   that call and returns. No rewind code runs in the normal path: resuming
- *   uses continuation functions generated from the flat module in the
- *   `dmosix.flat` section (resume_module.ts), so both sides come from one
+ *   blocking WASI imports, or to a function that can) sits in a try whose
+ *   handler saves the locals live at that call (liveness.ts) and rethrows;
+ *   the runtime sets the state global and the call site that started it
+ *   throws. Nothing runs on the normal path but the countdowns (V8's try is
+ *   zero-cost). No rewind code exists in the running module: resuming uses
+ *   continuation functions generated from the flat module kept in the
+ *   `dmosix.flat` section (resume_module.ts), so both come from one
  *   transformation and agree on the frame format;
- * - every mutable global (the stack pointer too) exported for snapshots.
+ * - every mutable global (the stack pointer too) reachable through getter
+ *   and setter exports for snapshots.
  *
  * Only functions that can unwind are flattened and re-optimised; the rest
- * keep the compiler's code.
+ * keep the compiler's code. Options select the measured alternatives
+ * (state checks instead of exceptions, a shared-memory flag instead of the
+ * countdown).
  *
  * @module
  */
@@ -35,21 +42,25 @@ import {
 import { liveBefore } from "./liveness.ts";
 import {
   DEFAULT_UNWIND_IMPORTS,
+  FLAGS_EXPORT,
   FLAT_SECTION,
   GLOBAL_GET_PREFIX,
   GLOBAL_SET_PREFIX,
   type GlobalInfo,
   INFO_SECTION,
-  type InstrumentInfo,
   INSTRUMENTER_VERSION,
+  type InstrumentInfo,
   RT,
   RUNTIME_MODULE,
-  FLAGS_EXPORT,
   STATE_EXPORT,
   UNWIND_EXPORT,
   type WasmValType,
 } from "./runtime_abi.ts";
-import { appendCustomSection, appendSharedPageMemory, hasWasmHeader } from "./wasm_sections.ts";
+import {
+  appendCustomSection,
+  appendSharedPageMemory,
+  hasWasmHeader,
+} from "./wasm_sections.ts";
 export { readInstrumentInfo } from "./instrument_info.ts";
 
 /** How to instrument. */
@@ -65,7 +76,7 @@ export interface InstrumentOptions {
    * `dmosix.preempt`, which reads the freeze flag, every `interval`
    * iterations; "flag" loads the flag at every point from a one-page
    * shared memory the module exports as `__dmosix_flags` (measured slower
-   * in tight loops: V8 reloads the second memory's base).
+   * in tight loops, e.g. matmul 1.21x against 0.87x).
    */
   preemption?: "flag" | "countdown";
   /**
@@ -135,7 +146,10 @@ export function valTypeName(t: number): WasmValType | undefined {
 /** Parse `wasm` with binaryen, mapping failures to InstrumentError. */
 export function readModule(wasm: Uint8Array): binaryen.Module {
   if (!hasWasmHeader(wasm)) {
-    throw new InstrumentError("not-wasm", "not a WebAssembly module (bad magic or version)");
+    throw new InstrumentError(
+      "not-wasm",
+      "not a WebAssembly module (bad magic or version)",
+    );
   }
   try {
     // readBinary takes the features as an optional second argument.
@@ -156,7 +170,9 @@ interface FnFacts {
   loops: number;
 }
 
-function functionNames(m: binaryen.Module): { defined: string[]; imports: Map<string, string> } {
+function functionNames(
+  m: binaryen.Module,
+): { defined: string[]; imports: Map<string, string> } {
   const defined: string[] = [];
   const imports = new Map<string, string>();
   for (let i = 0; i < m.getNumFunctions(); i++) {
@@ -172,7 +188,10 @@ function facts(m: binaryen.Module, name: string): FnFacts {
   const body = bx.Function.getBody(m.getFunction(name));
   if (!body) return f;
   walk(buildTree(body), (n) => {
-    if (n.id === binaryen.TryId || n.id === binaryen.ThrowId || n.id === binaryen.RethrowId) {
+    if (
+      n.id === binaryen.TryId || n.id === binaryen.ThrowId ||
+      n.id === binaryen.RethrowId
+    ) {
       throw new UnsupportedIrError(`exception handling (in ${name})`);
     }
     if (n.id === binaryen.CallId) f.calls.add(n.info.target);
@@ -237,7 +256,9 @@ function inCycles(names: string[], edges: Map<string, string[]>): Set<string> {
           onStack.delete(w);
           comp.push(w);
         } while (w !== v);
-        if (comp.length > 1 || succ.includes(v)) comp.forEach((c) => out.add(c));
+        if (comp.length > 1 || succ.includes(v)) {
+          comp.forEach((c) => out.add(c));
+        }
       }
     }
   }
@@ -274,19 +295,30 @@ function plan(m: binaryen.Module, unwindList: readonly string[]): Plan {
       [...f.calls].some((c) => unwindImportNames.has(c))
     ) unwinds.add(f.name);
   }
-  let indirectUnwinds = [...table].some((n) => unwinds.has(n) || unwindImportNames.has(n));
+  let indirectUnwinds = [...table].some((n) =>
+    unwinds.has(n) || unwindImportNames.has(n)
+  );
   for (let changed = true; changed;) {
     changed = false;
     for (const f of allFacts.values()) {
       if (unwinds.has(f.name)) continue;
-      if ((f.indirect && indirectUnwinds) || [...f.calls].some((c) => unwinds.has(c))) {
+      if (
+        (f.indirect && indirectUnwinds) ||
+        [...f.calls].some((c) => unwinds.has(c))
+      ) {
         unwinds.add(f.name);
         changed = true;
         if (table.has(f.name)) indirectUnwinds = true;
       }
     }
   }
-  return { facts: allFacts, unwinds, indirectUnwinds, recursive, unwindImportNames };
+  return {
+    facts: allFacts,
+    unwinds,
+    indirectUnwinds,
+    recursive,
+    unwindImportNames,
+  };
 }
 
 /** Zero of a function's result type, for `return` while unwinding. */
@@ -305,7 +337,9 @@ function zeroOf(m: binaryen.Module, t: number): number | undefined {
     case binaryen.v128:
       return m.v128.const(new Array(16).fill(0));
   }
-  throw new UnsupportedIrError("multi-value or reference results in a function that can unwind");
+  throw new UnsupportedIrError(
+    "multi-value or reference results in a function that can unwind",
+  );
 }
 
 /** The types of all locals of `func` (params first). */
@@ -323,7 +357,11 @@ function addVar(func: number, type: number): number {
 }
 
 /** The values saving local `idx` of type `t`, with their signature letters. */
-function saveLocal(m: binaryen.Module, idx: number, t: number): [number, string][] {
+function saveLocal(
+  m: binaryen.Module,
+  idx: number,
+  t: number,
+): [number, string][] {
   const get = () => m.local.get(idx, t);
   switch (t) {
     case binaryen.i32:
@@ -335,9 +373,13 @@ function saveLocal(m: binaryen.Module, idx: number, t: number): [number, string]
     case binaryen.f64:
       return [[m.i64.reinterpret(get()), "I"]];
     case binaryen.v128:
-      return [0, 1].map((lane) => [m.i64x2.extract_lane(get(), lane as unknown as number), "I"]);
+      return [0, 1].map((
+        lane,
+      ) => [m.i64x2.extract_lane(get(), lane as unknown as number), "I"]);
   }
-  throw new UnsupportedIrError("a reference-typed local is live across a call that can unwind");
+  throw new UnsupportedIrError(
+    "a reference-typed local is live across a call that can unwind",
+  );
 }
 
 /** The frame-saving import for value signature `sig`, added on first use. */
@@ -345,8 +387,18 @@ function frameImport(ctx: Ctx, sig: string): string {
   const name = `${N.framePrefix}${sig}`;
   if (!ctx.frameImports.has(sig)) {
     ctx.frameImports.add(sig);
-    const params = [binaryen.i32, binaryen.i32, ...[...sig].map((c) => c === "i" ? binaryen.i32 : binaryen.i64)];
-    ctx.m.addFunctionImport(name, RUNTIME_MODULE, `${RT.framePrefix}${sig}`, binaryen.createType(params), binaryen.none);
+    const params = [
+      binaryen.i32,
+      binaryen.i32,
+      ...[...sig].map((c) => c === "i" ? binaryen.i32 : binaryen.i64),
+    ];
+    ctx.m.addFunctionImport(
+      name,
+      RUNTIME_MODULE,
+      `${RT.framePrefix}${sig}`,
+      binaryen.createType(params),
+      binaryen.none,
+    );
   }
   return name;
 }
@@ -364,7 +416,10 @@ interface Ctx {
 }
 
 /** Statements before a poll, the poll condition, and the preempt statement. */
-function poll(ctx: Ctx, c: number): { pre: number[]; cond: number; call: number } {
+function poll(
+  ctx: Ctx,
+  c: number,
+): { pre: number[]; cond: number; call: number } {
   const { m } = ctx;
   const i32 = binaryen.i32;
   if (ctx.flags !== null) {
@@ -385,21 +440,32 @@ function isSiteCall(ctx: Ctx, n: IrNode): boolean {
   if (n.id === binaryen.CallId) {
     if (n.info.isReturn) return false;
     const t = n.info.target as string;
-    return t === N.preempt || ctx.plan.unwinds.has(t) || ctx.plan.unwindImportNames.has(t);
+    return t === N.preempt || ctx.plan.unwinds.has(t) ||
+      ctx.plan.unwindImportNames.has(t);
   }
-  return n.id === binaryen.CallIndirectId && !n.info.isReturn && ctx.plan.indirectUnwinds;
+  return n.id === binaryen.CallIndirectId && !n.info.isReturn &&
+    ctx.plan.indirectUnwinds;
 }
 
-const STATEMENT_PARENTS = new Set([binaryen.BlockId, binaryen.LoopId, binaryen.IfId]);
+const STATEMENT_PARENTS = new Set([
+  binaryen.BlockId,
+  binaryen.LoopId,
+  binaryen.IfId,
+]);
 
 /** The statement holding site call `call` (the call or its local.set). */
 function siteStatement(call: IrNode): IrNode {
   let s = call;
-  if (s.parent && (s.parent.id === binaryen.LocalSetId || s.parent.id === binaryen.DropId)) {
+  if (
+    s.parent &&
+    (s.parent.id === binaryen.LocalSetId || s.parent.id === binaryen.DropId)
+  ) {
     s = s.parent;
   }
   if (s.parent !== null && !STATEMENT_PARENTS.has(s.parent.id)) {
-    throw new UnsupportedIrError("a call that can unwind is not in statement position");
+    throw new UnsupportedIrError(
+      "a call that can unwind is not in statement position",
+    );
   }
   if (s.parent?.id === binaryen.IfId && s.field === "condition") {
     throw new UnsupportedIrError("a call that can unwind is an if condition");
@@ -417,15 +483,27 @@ function countdown(ctx: Ctx, c: number): number[] {
  * handler that calls preempt and re-enters it at its header, so the hot
  * loop contains no call (V8 spills values live across a call).
  */
-function outlineCountdown(ctx: Ctx, func: number, loop: IrNode, c: number, tag: string): void {
+function outlineCountdown(
+  ctx: Ctx,
+  func: number,
+  loop: IrNode,
+  c: number,
+  tag: string,
+): void {
   const { m } = ctx;
   const exit = `__dmosix_x${tag}`;
   const re = `__dmosix_r${tag}`;
   const pre = `__dmosix_p${tag}`;
   const p = poll(ctx, c);
-  bx.Loop.setBody(loop.ptr, m.block(null, [...p.pre, m.br(pre, p.cond), loop.kids[0].ptr]));
+  bx.Loop.setBody(
+    loop.ptr,
+    m.block(null, [...p.pre, m.br(pre, p.cond), loop.kids[0].ptr]),
+  );
   const wrapped = m.block(exit, [
-    m.loop(re, m.block(null, [m.block(pre, [loop.ptr, m.br(exit)]), p.call, m.br(re)])),
+    m.loop(
+      re,
+      m.block(null, [m.block(pre, [loop.ptr, m.br(exit)]), p.call, m.br(re)]),
+    ),
   ]);
   replaceInParent(func, loop, wrapped);
   for (let p = loop.parent; p !== null; p = p.parent) finalize(p.ptr);
@@ -460,7 +538,8 @@ function branchesTo(n: IrNode, label: string): boolean {
     if (x.id === binaryen.BreakId && x.info.name === label) found = true;
     if (
       x.id === binaryen.SwitchId &&
-      (x.info.defaultName === label || (x.info.names as string[]).includes(label))
+      (x.info.defaultName === label ||
+        (x.info.names as string[]).includes(label))
     ) found = true;
   });
   return found;
@@ -511,11 +590,16 @@ function transformFunction(
       if (!ctx.experiment.inlineCountdown && l.info.name) {
         outlineCountdown(ctx, func, l, c, `${name}$${i}`);
       } else {
-        bx.Loop.setBody(l.ptr, m.block(null, [...countdown(ctx, c), l.kids[0].ptr]));
+        bx.Loop.setBody(
+          l.ptr,
+          m.block(null, [...countdown(ctx, c), l.kids[0].ptr]),
+        );
       }
     });
     if (entry) prefix.push(...entryCheck(ctx, c));
-    if (loops.length > 0 && ctx.flags === null) prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
+    if (loops.length > 0 && ctx.flags === null) {
+      prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
+    }
   }
   if (prefix.length > 0) {
     bx.Function.setBody(
@@ -534,13 +618,18 @@ function transformFunction(
   });
   for (const call of calls) {
     const s = siteStatement(call);
-    if (s.id === binaryen.LocalSetId && localGets(call).includes(s.info.index)) {
+    if (
+      s.id === binaryen.LocalSetId && localGets(call).includes(s.info.index)
+    ) {
       const t = binaryen.getExpressionType(call.ptr);
       const tmp = addVar(func, t);
       replaceInParent(
         func,
         s,
-        m.block(null, [m.local.set(tmp, call.ptr), m.local.set(s.info.index, m.local.get(tmp, t))]),
+        m.block(null, [
+          m.local.set(tmp, call.ptr),
+          m.local.set(s.info.index, m.local.get(tmp, t)),
+        ]),
       );
       rewrote = true;
     }
@@ -567,14 +656,24 @@ function transformFunction(
       // Only a call into the runtime or the host can start an unwind; it
       // sets the state, and the throw happens here. Calls to wasm functions
       // just let the exception through their handler.
-      const call = s.id === binaryen.LocalSetId || s.id === binaryen.DropId ? s.kids[0] : s;
+      const call = s.id === binaryen.LocalSetId || s.id === binaryen.DropId
+        ? s.kids[0]
+        : s;
       const starts = call.id === binaryen.CallIndirectId ||
-        call.info.target === N.preempt || ctx.plan.unwindImportNames.has(call.info.target);
+        call.info.target === N.preempt ||
+        ctx.plan.unwindImportNames.has(call.info.target);
       const body = starts
-        ? m.block(null, [s.ptr, m.if(m.global.get(N.state, binaryen.i32), m.throw(N.tag, []))])
+        ? m.block(null, [
+          s.ptr,
+          m.if(m.global.get(N.state, binaryen.i32), m.throw(N.tag, [])),
+        ])
         : s.ptr;
       const label = `__dmosix_t${k}`;
-      replaceInParent(func, s, m.try(label, body, [N.tag], [m.block(null, [save, m.rethrow(label)])]));
+      replaceInParent(
+        func,
+        s,
+        m.try(label, body, [N.tag], [m.block(null, [save, m.rethrow(label)])]),
+      );
       k++;
       continue;
     }
@@ -596,17 +695,34 @@ function exportGlobals(m: binaryen.Module): GlobalInfo[] {
     if (!g.mutable || g.module || g.name === N.state) continue;
     const type = valTypeName(g.type);
     if (type === undefined || type === "v128") {
-      throw new InstrumentError("unsupported", `unsupported: mutable global ${g.name} of type ${type ?? "reference"}`);
+      throw new InstrumentError(
+        "unsupported",
+        `unsupported: mutable global ${g.name} of type ${type ?? "reference"}`,
+      );
     }
     const getter = `${GLOBAL_GET_PREFIX}${out.length}`;
     const setter = `${GLOBAL_SET_PREFIX}${out.length}`;
     const bits = type === "i32" || type === "f32" ? binaryen.i32 : binaryen.i64;
     const get = m.global.get(g.name, g.type);
     const fromBits = (v: number) =>
-      type === "f32" ? m.f32.reinterpret(v) : type === "f64" ? m.f64.reinterpret(v) : v;
-    const toBits = type === "f32" ? m.i32.reinterpret(get) : type === "f64" ? m.i64.reinterpret(get) : get;
+      type === "f32"
+        ? m.f32.reinterpret(v)
+        : type === "f64"
+        ? m.f64.reinterpret(v)
+        : v;
+    const toBits = type === "f32"
+      ? m.i32.reinterpret(get)
+      : type === "f64"
+      ? m.i64.reinterpret(get)
+      : get;
     m.addFunction(getter, binaryen.none, bits, [], toBits);
-    m.addFunction(setter, bits, binaryen.none, [], m.global.set(g.name, fromBits(m.local.get(0, bits))));
+    m.addFunction(
+      setter,
+      bits,
+      binaryen.none,
+      [],
+      m.global.set(g.name, fromBits(m.local.get(0, bits))),
+    );
     m.addFunctionExport(getter, getter);
     m.addFunctionExport(setter, setter);
     out.push({ getter, setter, name: g.name, type });
@@ -629,11 +745,17 @@ function checkCommand(m: binaryen.Module): void {
     );
   }
   if (m.getStart()) {
-    throw new InstrumentError("unsupported", "unsupported: module has a start function");
+    throw new InstrumentError(
+      "unsupported",
+      "unsupported: module has a start function",
+    );
   }
   const fn = binaryen.getFunctionInfo(m.getFunction(ENTRY));
   if (fn.params !== binaryen.none || fn.results !== binaryen.none) {
-    throw new InstrumentError("not-wasi-command", "not a WASI command (_start must take and return nothing)");
+    throw new InstrumentError(
+      "not-wasi-command",
+      "not a WASI command (_start must take and return nothing)",
+    );
   }
 }
 
@@ -646,7 +768,10 @@ function flagsMemory(m: binaryen.Module): string {
     info = undefined;
   }
   if (!info?.shared || info.initial !== 1) {
-    throw new InstrumentError("unsupported", "unsupported: module must define exactly one memory");
+    throw new InstrumentError(
+      "unsupported",
+      "unsupported: module must define exactly one memory",
+    );
   }
   m.addMemoryExport("1", FLAGS_EXPORT);
   return "1";
@@ -656,7 +781,13 @@ function addRuntime(m: binaryen.Module, interval: number): void {
   const { i32, none } = binaryen;
   m.addFunctionImport(N.preempt, RUNTIME_MODULE, RT.preempt, none, i32);
   m.addGlobal(N.state, i32, true, m.i32.const(0));
-  m.addFunction(UNWIND_EXPORT, none, none, [], m.global.set(N.state, m.i32.const(1)));
+  m.addFunction(
+    UNWIND_EXPORT,
+    none,
+    none,
+    [],
+    m.global.set(N.state, m.i32.const(1)),
+  );
   m.addFunctionExport(UNWIND_EXPORT, UNWIND_EXPORT);
   m.addFunction(STATE_EXPORT, none, i32, [], m.global.get(N.state, i32));
   m.addFunctionExport(STATE_EXPORT, STATE_EXPORT);
@@ -679,9 +810,14 @@ export function emitNamed(m: binaryen.Module): Uint8Array {
  * Instrument a WASI command (see the module doc). Throws InstrumentError
  * for "not wasm", "not a WASI command" and unsupported constructs.
  */
-export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): InstrumentedModule {
+export function instrument(
+  wasm: Uint8Array,
+  opts: InstrumentOptions = {},
+): InstrumentedModule {
   const interval = opts.interval ?? 10_000;
-  if (!(interval >= 1 && interval < 2 ** 31)) throw new RangeError("interval out of range");
+  if (!(interval >= 1 && interval < 2 ** 31)) {
+    throw new RangeError("interval out of range");
+  }
   const flagMode = (opts.preemption ?? "countdown") === "flag";
   let input = wasm;
   if (flagMode && hasWasmHeader(wasm)) {
@@ -725,12 +861,17 @@ export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): Inst
     });
     const globals = exportGlobals(m);
     if (!m.validate()) {
-      throw new InstrumentError("unsupported", "unsupported: instrumented module does not validate");
+      throw new InstrumentError(
+        "unsupported",
+        "unsupported: instrumented module does not validate",
+      );
     }
     const flat = emitNamed(m);
     binaryen.setOptimizeLevel(opts.optimizeLevel ?? 2);
     binaryen.setShrinkLevel(0);
-    for (const name of defined) if (p.unwinds.has(name)) m.optimizeFunction(name);
+    for (const name of defined) {
+      if (p.unwinds.has(name)) m.optimizeFunction(name);
+    }
     const info: InstrumentInfo = {
       version: INSTRUMENTER_VERSION,
       preemption: flagMode ? "flag" : "countdown",
@@ -744,7 +885,11 @@ export function instrument(wasm: Uint8Array, opts: InstrumentOptions = {}): Inst
     };
     let out = emitNamed(m);
     out = appendCustomSection(out, FLAT_SECTION, flat);
-    out = appendCustomSection(out, INFO_SECTION, new TextEncoder().encode(JSON.stringify(info)));
+    out = appendCustomSection(
+      out,
+      INFO_SECTION,
+      new TextEncoder().encode(JSON.stringify(info)),
+    );
     return { wasm: out, info };
   } catch (e) {
     if (e instanceof UnsupportedIrError) {

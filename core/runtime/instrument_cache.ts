@@ -9,7 +9,11 @@
 
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { instrument, type InstrumentedModule, type InstrumentOptions } from "./instrument.ts";
+import {
+  instrument,
+  type InstrumentedModule,
+  type InstrumentOptions,
+} from "./instrument.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
 import { INSTRUMENTER_VERSION } from "./runtime_abi.ts";
 
@@ -30,13 +34,18 @@ export interface CachedModule extends InstrumentedModule {
 }
 
 /** $XDG_CACHE_HOME/dmosix/instrumented, else ~/.cache/dmosix/instrumented. */
-export function defaultCacheDir(env: (k: string) => string | undefined = Deno.env.get): string {
+export function defaultCacheDir(
+  env: (k: string) => string | undefined = Deno.env.get,
+): string {
   const base = env("XDG_CACHE_HOME") || join(env("HOME") ?? "/tmp", ".cache");
   return join(base, "dmosix", "instrumented");
 }
 
 /** Cache key of `wasm` instrumented with `opts`. */
-export function cacheKey(wasm: Uint8Array, opts: InstrumentOptions = {}): string {
+export function cacheKey(
+  wasm: Uint8Array,
+  opts: InstrumentOptions = {},
+): string {
   return createHash("sha256")
     .update(INSTRUMENTER_VERSION)
     .update("\0")

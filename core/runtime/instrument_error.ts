@@ -7,7 +7,10 @@
  */
 
 /** Why a module was refused. */
-export type InstrumentErrorKind = "not-wasm" | "not-wasi-command" | "unsupported";
+export type InstrumentErrorKind =
+  | "not-wasm"
+  | "not-wasi-command"
+  | "unsupported";
 
 /** A module the instrumenter refuses, with a one-line reason. */
 export class InstrumentError extends Error {

@@ -6,7 +6,11 @@
  */
 
 import { InstrumentError } from "./instrument_error.ts";
-import { INFO_SECTION, type InstrumentInfo, INSTRUMENTER_VERSION } from "./runtime_abi.ts";
+import {
+  INFO_SECTION,
+  INSTRUMENTER_VERSION,
+  type InstrumentInfo,
+} from "./runtime_abi.ts";
 import { getCustomSection, hasWasmHeader } from "./wasm_sections.ts";
 
 /** Read the info section of an instrumented module. */
@@ -18,7 +22,10 @@ export function readInstrumentInfo(wasm: Uint8Array): InstrumentInfo {
     s = undefined;
   }
   if (s === undefined) {
-    throw new InstrumentError("not-wasm", "not an instrumented module (no dmosix.info section)");
+    throw new InstrumentError(
+      "not-wasm",
+      "not an instrumented module (no dmosix.info section)",
+    );
   }
   const info = JSON.parse(new TextDecoder().decode(s)) as InstrumentInfo;
   if (info.version !== INSTRUMENTER_VERSION) {

@@ -41,8 +41,14 @@ const b = binaryen;
 
 /** The parts of binaryen.js's expression wrapper API that its .d.ts lacks. */
 export interface BinaryenWrappers {
-  Block: { setChildAt(b: number, i: number, c: number): void; setName(b: number, n: string): void };
-  Loop: { setBody(l: number, body: number): void; setName(l: number, n: string): void };
+  Block: {
+    setChildAt(b: number, i: number, c: number): void;
+    setName(b: number, n: string): void;
+  };
+  Loop: {
+    setBody(l: number, body: number): void;
+    setName(l: number, n: string): void;
+  };
   If: {
     setIfTrue(i: number, e: number): void;
     setIfFalse(i: number, e: number): void;
@@ -51,7 +57,10 @@ export interface BinaryenWrappers {
   LocalSet: { setValue(s: number, v: number): void };
   Drop: { setValue(d: number, v: number): void };
   Break: { setName(b: number, n: string): void };
-  Switch: { setNameAt(s: number, i: number, n: string): void; setDefaultName(s: number, n: string): void };
+  Switch: {
+    setNameAt(s: number, i: number, n: string): void;
+    setDefaultName(s: number, n: string): void;
+  };
   Function: {
     getBody(f: number): number;
     setBody(f: number, body: number): void;
@@ -129,7 +138,9 @@ const FIELDS: Map<number, string[]> = new Map([
 // deno-lint-ignore no-explicit-any
 function expressionInfo(ptr: number): any {
   const id = binaryen.getExpressionId(ptr);
-  if (FIELDS.get(id)?.length === 0 && id !== b.LocalGetId && id !== b.GlobalGetId) {
+  if (
+    FIELDS.get(id)?.length === 0 && id !== b.LocalGetId && id !== b.GlobalGetId
+  ) {
     try {
       return binaryen.getExpressionInfo(ptr);
     } catch {
@@ -158,7 +169,9 @@ export function buildTree(
   };
   const fields = FIELDS.get(info.id);
   if (fields === undefined) {
-    throw new UnsupportedIrError(`unsupported instruction (expression id ${info.id})`);
+    throw new UnsupportedIrError(
+      `unsupported instruction (expression id ${info.id})`,
+    );
   }
   for (const f of fields) {
     if (f.endsWith("[]")) {
@@ -216,7 +229,9 @@ export function replaceInParent(
       bx.Drop.setValue(p.ptr, ptr);
       return;
     default:
-      throw new UnsupportedIrError(`cannot replace a child of expression id ${p.id}`);
+      throw new UnsupportedIrError(
+        `cannot replace a child of expression id ${p.id}`,
+      );
   }
 }
 

@@ -127,7 +127,9 @@ export function liveBefore(
       }
       case b.SwitchId: {
         let after = info.defaultName ? target(info.defaultName) : empty;
-        for (const name of info.names as string[]) after = after.union(target(name));
+        for (const name of info.names as string[]) {
+          after = after.union(target(name));
+        }
         res = seq(n.kids, after);
         break;
       }

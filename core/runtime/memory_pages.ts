@@ -15,7 +15,8 @@ function pageIsZero(words: Int32Array, page: number): boolean {
   const end = i + WORDS;
   for (; i < end; i += 8) {
     if (
-      (words[i] | words[i + 1] | words[i + 2] | words[i + 3] | words[i + 4] | words[i + 5] |
+      (words[i] | words[i + 1] | words[i + 2] | words[i + 3] | words[i + 4] |
+        words[i + 5] |
         words[i + 6] | words[i + 7]) !== 0
     ) return false;
   }
@@ -27,12 +28,20 @@ export function capturePages(buffer: ArrayBuffer): SnapshotMemory {
   const pageCount = buffer.byteLength / PAGE_SIZE;
   const words = new Int32Array(buffer);
   const present: number[] = [];
-  for (let p = 0; p < pageCount; p++) if (!pageIsZero(words, p)) present.push(p);
+  for (let p = 0; p < pageCount; p++) {
+    if (!pageIsZero(words, p)) present.push(p);
+  }
   const data = new Uint8Array(present.length * PAGE_SIZE);
-  const src = new Uint8Array(buffer);
-  present.forEach((p, i) => {
-    data.set(src.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), i * PAGE_SIZE);
-  });
+  // One copy per run of consecutive present pages.
+  for (let i = 0; i < present.length;) {
+    let j = i + 1;
+    while (j < present.length && present[j] === present[j - 1] + 1) j++;
+    data.set(
+      new Uint8Array(buffer, present[i] * PAGE_SIZE, (j - i) * PAGE_SIZE),
+      i * PAGE_SIZE,
+    );
+    i = j;
+  }
   return { pageCount, pages: Uint32Array.from(present), data };
 }
 
@@ -41,10 +50,15 @@ export function capturePages(buffer: ArrayBuffer): SnapshotMemory {
  * zero the pages the snapshot leaves out (data segments wrote some) and
  * copy the present ones.
  */
-export function restorePages(memory: WebAssembly.Memory, m: SnapshotMemory): void {
+export function restorePages(
+  memory: WebAssembly.Memory,
+  m: SnapshotMemory,
+): void {
   const have = memory.buffer.byteLength / PAGE_SIZE;
   if (m.pageCount < have) {
-    throw new RangeError(`snapshot memory (${m.pageCount} pages) is smaller than the module's initial memory (${have})`);
+    throw new RangeError(
+      `snapshot memory (${m.pageCount} pages) is smaller than the module's initial memory (${have})`,
+    );
   }
   if (m.pageCount > have) memory.grow(m.pageCount - have);
   const bytes = new Uint8Array(memory.buffer);
@@ -55,9 +69,14 @@ export function restorePages(memory: WebAssembly.Memory, m: SnapshotMemory): voi
       next++;
       continue;
     }
-    if (!pageIsZero(words, p)) bytes.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+    if (!pageIsZero(words, p)) {
+      bytes.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
+    }
   }
   m.pages.forEach((p, i) => {
-    bytes.set(m.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), p * PAGE_SIZE);
+    bytes.set(
+      m.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
+      p * PAGE_SIZE,
+    );
   });
 }

@@ -19,7 +19,12 @@ import binaryen from "binaryen";
 import { buildTree, bx, type IrNode, walk } from "./ir_tree.ts";
 import { localTypes, N, readModule } from "./instrument.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
-import { FLAT_SECTION, RESUME_EXPORT, RT, RUNTIME_MODULE } from "./runtime_abi.ts";
+import {
+  FLAT_SECTION,
+  RESUME_EXPORT,
+  RT,
+  RUNTIME_MODULE,
+} from "./runtime_abi.ts";
 import { getCustomSection, stripCustomSections } from "./wasm_sections.ts";
 import { InstrumentError } from "./instrument_error.ts";
 
@@ -50,14 +55,37 @@ const RESULT_TYPES: [string, number][] = [
 
 function dispatcherName(t: number): string {
   const e = RESULT_TYPES.find(([, ty]) => ty === t);
-  if (!e) throw new InstrumentError("unsupported", "unsupported: multi-value call that can unwind");
+  if (!e) {
+    throw new InstrumentError(
+      "unsupported",
+      "unsupported: multi-value call that can unwind",
+    );
+  }
   return `__dmosix_resume_${e[0]}`;
 }
 
 function addResumeImports(m: binaryen.Module): void {
-  m.addFunctionImport(N.loadI32, RUNTIME_MODULE, RT.loadI32, binaryen.none, binaryen.i32);
-  m.addFunctionImport(N.loadI64, RUNTIME_MODULE, RT.loadI64, binaryen.none, binaryen.i64);
-  m.addFunctionImport(N.resumeNext, RUNTIME_MODULE, RT.resumeNext, binaryen.none, binaryen.i32);
+  m.addFunctionImport(
+    N.loadI32,
+    RUNTIME_MODULE,
+    RT.loadI32,
+    binaryen.none,
+    binaryen.i32,
+  );
+  m.addFunctionImport(
+    N.loadI64,
+    RUNTIME_MODULE,
+    RT.loadI64,
+    binaryen.none,
+    binaryen.i64,
+  );
+  m.addFunctionImport(
+    N.resumeNext,
+    RUNTIME_MODULE,
+    RT.resumeNext,
+    binaryen.none,
+    binaryen.i32,
+  );
 }
 
 interface SiteLocation {
@@ -81,21 +109,33 @@ function frameImports(m: binaryen.Module): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const fi = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (fi.module === RUNTIME_MODULE && fi.base?.startsWith(RT.framePrefix)) out.add(fi.name);
+    if (fi.module === RUNTIME_MODULE && fi.base?.startsWith(RT.framePrefix)) {
+      out.add(fi.name);
+    }
   }
   return out;
 }
 
 /** Find site `site` of function `fid` in the flat body. */
-function locateSite(body: IrNode, saveFrame: Set<string>, fid: number, site: number): SiteLocation {
+function locateSite(
+  body: IrNode,
+  saveFrame: Set<string>,
+  fid: number,
+  site: number,
+): SiteLocation {
   let found: IrNode | undefined;
   walk(body, (n) => {
     if (
-      found === undefined && n.id === binaryen.CallId && saveFrame.has(n.info.target) &&
+      found === undefined && n.id === binaryen.CallId &&
+      saveFrame.has(n.info.target) &&
       isConst(n.kids[0], fid) && isConst(n.kids[1], site)
     ) found = n;
   });
-  const bad = () => new InstrumentError("unsupported", `snapshot names a site the module lacks (${fid}:${site})`);
+  const bad = () =>
+    new InstrumentError(
+      "unsupported",
+      `snapshot names a site the module lacks (${fid}:${site})`,
+    );
   if (found === undefined) throw bad();
   let guard: IrNode | null = found.parent;
   while (guard !== null && guard.id === binaryen.BlockId) guard = guard.parent;
@@ -103,7 +143,10 @@ function locateSite(body: IrNode, saveFrame: Set<string>, fid: number, site: num
   if (guard?.id === binaryen.TryId) {
     const b = guard.kids[0];
     stmt = b.id === binaryen.BlockId ? b.kids[0] : b;
-  } else if (guard?.id === binaryen.IfId && guard.parent?.id === binaryen.BlockId && guard.index > 0) {
+  } else if (
+    guard?.id === binaryen.IfId && guard.parent?.id === binaryen.BlockId &&
+    guard.index > 0
+  ) {
     stmt = guard.parent.kids[guard.index - 1];
   }
   if (guard === null || stmt === undefined) throw bad();
@@ -121,7 +164,9 @@ function locateSite(body: IrNode, saveFrame: Set<string>, fid: number, site: num
 
 /** The call expression of a site statement. */
 function siteCall(stmt: IrNode): IrNode {
-  if (stmt.id === binaryen.CallId || stmt.id === binaryen.CallIndirectId) return stmt;
+  if (stmt.id === binaryen.CallId || stmt.id === binaryen.CallIndirectId) {
+    return stmt;
+  }
   return stmt.kids[0];
 }
 
@@ -136,7 +181,8 @@ class Labels {
 function freshenLabels(ptr: number, labels: Labels): void {
   const map = new Map<string, string>();
   walk(buildTree(ptr), (n) => {
-    const named = n.id === binaryen.BlockId || n.id === binaryen.LoopId || n.id === binaryen.TryId;
+    const named = n.id === binaryen.BlockId || n.id === binaryen.LoopId ||
+      n.id === binaryen.TryId;
     if (named && n.info.name) {
       const nn = labels.fresh();
       map.set(n.info.name, nn);
@@ -187,19 +233,33 @@ function loadLocal(m: binaryen.Module, idx: number, t: number): number {
     case binaryen.v128:
       return m.local.set(
         idx,
-        m.i64x2.replace_lane(m.i64x2.splat(i64()), 1 as unknown as number, i64()),
+        m.i64x2.replace_lane(
+          m.i64x2.splat(i64()),
+          1 as unknown as number,
+          i64(),
+        ),
       );
   }
-  throw new InstrumentError("unsupported", "unsupported: saved local of a reference type");
+  throw new InstrumentError(
+    "unsupported",
+    "unsupported: saved local of a reference type",
+  );
 }
 
 /** The statement at the site, either performed again or fed by the dispatcher. */
-function resumedStatement(m: binaryen.Module, loc: SiteLocation, innermost: boolean, labels: Labels): number {
+function resumedStatement(
+  m: binaryen.Module,
+  loc: SiteLocation,
+  innermost: boolean,
+  labels: Labels,
+): number {
   if (innermost) return copy(m, loc.stmt.ptr, labels);
   const call = siteCall(loc.stmt);
   const t = binaryen.getExpressionType(call.ptr);
   const resumed = m.call(dispatcherName(t), [], t);
-  if (loc.stmt.id === binaryen.LocalSetId) return m.local.set(loc.stmt.info.index, resumed);
+  if (loc.stmt.id === binaryen.LocalSetId) {
+    return m.local.set(loc.stmt.info.index, resumed);
+  }
   return t === binaryen.none ? resumed : m.drop(resumed);
 }
 
@@ -238,7 +298,9 @@ function buildContinuation(
   let node = loc.guard;
   for (let p = node.parent; p !== null; node = p, p = p.parent) {
     if (p.id === binaryen.BlockId) {
-      const rest = p.kids.slice(node.index + 1).map((k) => copy(m, k.ptr, labels));
+      const rest = p.kids.slice(node.index + 1).map((k) =>
+        copy(m, k.ptr, labels)
+      );
       cur = m.block(p.info.name || null, [cur, ...rest]);
     } else if (p.id === binaryen.LoopId) {
       const cont = labels.fresh();
@@ -249,17 +311,30 @@ function buildContinuation(
         copy(m, p.ptr, labels),
       ]);
     } else if (p.id !== binaryen.IfId || node.field === "condition") {
-      throw new InstrumentError("unsupported", `unsupported: site inside expression id ${p.id}`);
+      throw new InstrumentError(
+        "unsupported",
+        `unsupported: site inside expression id ${p.id}`,
+      );
     }
   }
   const types = localTypes(func);
   const results = bx.Function.getResults(func);
   const loads = loc.saved.map((i) => loadLocal(m, i, types[i]));
   const tail = results === binaryen.none ? [] : [m.unreachable()];
-  m.addFunction(name, binaryen.none, results, types, m.block(null, [...loads, cur, ...tail]));
+  m.addFunction(
+    name,
+    binaryen.none,
+    results,
+    types,
+    m.block(null, [...loads, cur, ...tail]),
+  );
 }
 
-function dispatcherBody(m: binaryen.Module, t: number, conts: { name: string; results: number }[]): number {
+function dispatcherBody(
+  m: binaryen.Module,
+  t: number,
+  conts: { name: string; results: number }[],
+): number {
   if (conts.length === 0) return m.unreachable();
   const labels = conts.map((_, i) => `d${i}`);
   let e = m.block(labels[0], [
@@ -281,20 +356,31 @@ function dispatcherBody(m: binaryen.Module, t: number, conts: { name: string; re
  * Build the resume module of an instrumented module for saved frames
  * (innermost first).
  */
-export function buildResumeModule(instrumented: Uint8Array, frames: FrameSite[]): ResumeModule {
+export function buildResumeModule(
+  instrumented: Uint8Array,
+  frames: FrameSite[],
+): ResumeModule {
   const info = readInstrumentInfo(instrumented);
   const flatBytes = getCustomSection(instrumented, FLAT_SECTION);
   if (flatBytes === undefined) {
-    throw new InstrumentError("not-wasm", "instrumented module lacks its dmosix.flat section");
+    throw new InstrumentError(
+      "not-wasm",
+      "instrumented module lacks its dmosix.flat section",
+    );
   }
   const flat = readModule(flatBytes);
-  const run = readModule(stripCustomSections(instrumented, (n) => n.startsWith("dmosix.")));
+  const run = readModule(
+    stripCustomSections(instrumented, (n) => n.startsWith("dmosix.")),
+  );
   try {
     const keys = new Map<string, number>();
     const specs: { fid: number; site: number; innermost: boolean }[] = [];
     const contIds = frames.map((f, i) => {
       if (!(f.fid >= 0 && f.fid < info.functions.length)) {
-        throw new InstrumentError("unsupported", `snapshot names function ${f.fid}, module has ${info.functions.length}`);
+        throw new InstrumentError(
+          "unsupported",
+          `snapshot names function ${f.fid}, module has ${info.functions.length}`,
+        );
       }
       const innermost = i === 0;
       const key = `${f.fid}:${f.site}:${innermost ? 1 : 0}`;
@@ -308,15 +394,31 @@ export function buildResumeModule(instrumented: Uint8Array, frames: FrameSite[])
     });
     addResumeImports(flat);
     for (const [, t] of RESULT_TYPES) {
-      flat.addFunction(dispatcherName(t), binaryen.none, t, [], flat.unreachable());
+      flat.addFunction(
+        dispatcherName(t),
+        binaryen.none,
+        t,
+        [],
+        flat.unreachable(),
+      );
     }
     const conts = specs.map((s, i) => {
       const name = `__dmosix_cont_${i}`;
-      buildContinuation(flat, name, info.functions[s.fid], s.fid, s.site, s.innermost);
+      buildContinuation(
+        flat,
+        name,
+        info.functions[s.fid],
+        s.fid,
+        s.site,
+        s.innermost,
+      );
       return name;
     });
     if (!flat.validate()) {
-      throw new InstrumentError("unsupported", "continuation code does not validate");
+      throw new InstrumentError(
+        "unsupported",
+        "continuation code does not validate",
+      );
     }
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(0);
@@ -325,16 +427,31 @@ export function buildResumeModule(instrumented: Uint8Array, frames: FrameSite[])
     addResumeImports(run);
     const made = conts.map((name) => {
       const fi = binaryen.getFunctionInfo(flat.getFunction(name));
-      run.addFunction(name, binaryen.none, fi.results, fi.vars, run.copyExpression(fi.body));
+      run.addFunction(
+        name,
+        binaryen.none,
+        fi.results,
+        fi.vars,
+        run.copyExpression(fi.body),
+      );
       return { name, results: fi.results };
     });
     for (const [, t] of RESULT_TYPES) {
-      run.addFunction(dispatcherName(t), binaryen.none, t, [], dispatcherBody(run, t, made));
+      run.addFunction(
+        dispatcherName(t),
+        binaryen.none,
+        t,
+        [],
+        dispatcherBody(run, t, made),
+      );
     }
     const entry = binaryen.getFunctionInfo(run.getFunction(info.entry));
     run.addFunctionExport(dispatcherName(entry.results), RESUME_EXPORT);
     if (!run.validate()) {
-      throw new InstrumentError("unsupported", "resume module does not validate");
+      throw new InstrumentError(
+        "unsupported",
+        "resume module does not validate",
+      );
     }
     return { wasm: run.emitBinary(), contIds };
   } finally {

@@ -3,15 +3,18 @@
  * runtime in the worker: the `dmosix` imports an instrumented module calls,
  * the exports it adds, and its custom sections.
  *
- * How a frozen stack is represented: when the runtime sets the state
- * global to 1, every instrumented function returning from a call checks
- * it, calls `frame_<sig>(functionId, siteIndex, ...liveLocals)` (floats
- * as their bits, v128 as two i64; `sig` spells the value types, i = i32,
- * I = i64; one call keeps the cold path small, which keeps V8 inlining the
- * function) and returns. Frames therefore arrive innermost first. To resume, a module
- * with continuation functions (one per saved (function, site)) is built,
- * and `__dmosix_resume` rebuilds the frames outermost first, asking
- * `resume_next` which continuation comes next and `load_*` for the locals.
+ * How a frozen stack is represented: to freeze, the runtime sets the state
+ * global to 1 (through `__dmosix_unwind`) from inside an import (preempt,
+ * or a blocking import via UnwindHooks.interrupt); the call site of that
+ * import then throws the module's own exception (or, in "check" mode,
+ * returns). Every instrumented call site catches it, calls
+ * `frame_<sig>(functionId, siteIndex, ...liveLocals)` (floats as their
+ * bits, v128 as two i64; `sig` spells the value types, i = i32, I = i64;
+ * one call keeps the cold path small) and rethrows, so frames arrive
+ * innermost first. To resume, a module with continuation functions (one
+ * per saved (function, site)) is built, and `__dmosix_resume` rebuilds the
+ * frames outermost first, asking `resume_next` which continuation comes
+ * next and `load_*` for the locals.
  *
  * @module
  */

@@ -90,9 +90,13 @@ function sha256(data: Uint8Array): Uint8Array {
 }
 
 function hexToBytes(hex: string): Uint8Array {
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new RangeError("moduleHash must be 64 hex digits");
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new RangeError("moduleHash must be 64 hex digits");
+  }
   const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < 32; i++) {
+    out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  }
   return out;
 }
 
@@ -157,13 +161,18 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
 export function snapshotLength(buf: Uint8Array): number {
   if (buf.length < HEADER) throw new SnapshotFormatError("truncated header");
   checkMagic(buf);
-  const total = new DataView(buf.buffer, buf.byteOffset, buf.byteLength).getBigUint64(16, true);
-  if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new SnapshotFormatError("bad length");
+  const total = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    .getBigUint64(16, true);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new SnapshotFormatError("bad length");
+  }
   return Number(total);
 }
 
 function checkMagic(buf: Uint8Array): void {
-  if (!MAGIC.every((b, i) => buf[i] === b)) throw new SnapshotFormatError("bad magic (not a snapshot)");
+  if (!MAGIC.every((b, i) => buf[i] === b)) {
+    throw new SnapshotFormatError("bad magic (not a snapshot)");
+  }
 }
 
 /**
@@ -175,19 +184,27 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== SNAPSHOT_VERSION) {
-    throw new SnapshotFormatError(`unsupported version ${version} (this build reads ${SNAPSHOT_VERSION})`);
+    throw new SnapshotFormatError(
+      `unsupported version ${version} (this build reads ${SNAPSHOT_VERSION})`,
+    );
   }
   if (total < HEADER + 32) throw new SnapshotFormatError("bad length");
   if (buf.length < total) {
-    throw new SnapshotFormatError(`truncated (${buf.length} of ${total} bytes)`);
+    throw new SnapshotFormatError(
+      `truncated (${buf.length} of ${total} bytes)`,
+    );
   }
   const body = buf.subarray(0, total - 32);
   const want = buf.subarray(total - 32, total);
   const got = sha256(body);
-  if (!got.every((b, i) => b === want[i])) throw new SnapshotFormatError("checksum mismatch (corrupted or altered)");
+  if (!got.every((b, i) => b === want[i])) {
+    throw new SnapshotFormatError("checksum mismatch (corrupted or altered)");
+  }
 
   const need = (p: number, n: number) => {
-    if (p + n > total - 32) throw new SnapshotFormatError("inconsistent lengths");
+    if (p + n > total - 32) {
+      throw new SnapshotFormatError("inconsistent lengths");
+    }
   };
   const pageCount = dv.getUint32(56, true);
   const nPages = dv.getUint32(60, true);
@@ -214,7 +231,9 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
     p += 3 + len;
     const raw = dv.getBigUint64(p, true);
     p += 8;
-    const bits = type === "i32" || type === "f32" ? Number(BigInt.asIntN(32, raw)) : BigInt.asIntN(64, raw);
+    const bits = type === "i32" || type === "f32"
+      ? Number(BigInt.asIntN(32, raw))
+      : BigInt.asIntN(64, raw);
     globals.push({ name, type, bits });
   }
   const frames: SavedFrame[] = [];
@@ -235,7 +254,9 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
     frames.push({ fid, site, values });
   }
   const dataStart = Math.ceil(p / 8) * 8;
-  if (dataStart + nPages * PAGE_SIZE !== total - 32) throw new SnapshotFormatError("inconsistent lengths");
+  if (dataStart + nPages * PAGE_SIZE !== total - 32) {
+    throw new SnapshotFormatError("inconsistent lengths");
+  }
   const data = buf.subarray(dataStart, dataStart + nPages * PAGE_SIZE);
   return {
     moduleHash: bytesToHex(buf.subarray(24, 56)),

@@ -8,7 +8,7 @@
  */
 
 import type { UnwindHooks } from "./unwind_hooks.ts";
-import { CONTROL_FREEZE } from "./imports_factory.ts";
+import { CONTROL_FREEZE, CONTROL_KILL } from "./imports_factory.ts";
 import { RT, STATE_EXPORT, UNWIND_EXPORT } from "./runtime_abi.ts";
 import type { SavedFrame } from "./snapshot.ts";
 
@@ -41,7 +41,9 @@ export class UnwindRuntime {
     readonly interval: number,
     readonly now: () => number = () => performance.now(),
   ) {
-    this.#unwindable = new Set(unwindImports.flatMap((q) => [q, q.slice(q.indexOf(".") + 1)]));
+    this.#unwindable = new Set(
+      unwindImports.flatMap((q) => [q, q.slice(q.indexOf(".") + 1)]),
+    );
   }
 
   /** Connect to the instance (its unwind/state exports). */
@@ -59,7 +61,9 @@ export class UnwindRuntime {
   }
 
   #startUnwind(cause: UnwindCause): void {
-    if (this.#exports === undefined) throw new Error("unwind before the instance was attached");
+    if (this.#exports === undefined) {
+      throw new Error("unwind before the instance was attached");
+    }
     if (this.cause !== undefined) return;
     this.cause = cause;
     this.unwindStartedAt = this.now();
@@ -80,7 +84,9 @@ export class UnwindRuntime {
     enter: () => {},
     interrupt: (importName: string): number => {
       if (!this.#unwindable.has(importName)) {
-        throw new Error(`${importName} interrupted but the module was not instrumented to unwind there`);
+        throw new Error(
+          `${importName} interrupted but the module was not instrumented to unwind there`,
+        );
       }
       this.#startUnwind(importName);
       return 0;
@@ -88,17 +94,30 @@ export class UnwindRuntime {
   };
 
   /** The `dmosix` import object for `module` (frame savers per its imports). */
-  imports(module: WebAssembly.Module): Record<string, (...a: never[]) => unknown> {
-    const save = (fid: number, site: number, ...values: (number | bigint)[]) => {
+  imports(
+    module: WebAssembly.Module,
+  ): Record<string, (...a: never[]) => unknown> {
+    const save = (
+      fid: number,
+      site: number,
+      ...values: (number | bigint)[]
+    ) => {
       this.frames.push({ fid, site, values });
     };
     const out: Record<string, (...a: never[]) => unknown> = {
       [RT.preempt]: (): number => {
-        if (Atomics.load(this.control, CONTROL_FREEZE) !== 0) this.#startUnwind("preempt");
+        if (Atomics.load(this.control, CONTROL_KILL) !== 0) {
+          throw new Error("context terminated");
+        }
+        if (Atomics.load(this.control, CONTROL_FREEZE) !== 0) {
+          this.#startUnwind("preempt");
+        }
         return this.interval;
       },
       [RT.resumeNext]: (): number => {
-        if (this.#next < 0) throw new Error("resume asked for more frames than saved");
+        if (this.#next < 0) {
+          throw new Error("resume asked for more frames than saved");
+        }
         const f = this.#replay[this.#next];
         const id = this.#contIds[this.#next--];
         this.#values = f.values;
@@ -117,7 +136,9 @@ export class UnwindRuntime {
   }
 
   #load(): number | bigint {
-    if (this.#vi >= this.#values.length) throw new Error("resume read past a saved frame");
+    if (this.#vi >= this.#values.length) {
+      throw new Error("resume read past a saved frame");
+    }
     return this.#values[this.#vi++];
   }
 }

@@ -140,7 +140,9 @@ export function appendSharedPageMemory(bytes: Uint8Array): Uint8Array {
   const entries = bytes.subarray(afterCount, mem.end);
   const payload = [...leb(2), ...entries, 0x03, 0x01, 0x01];
   const section = [5, ...leb(payload.length), ...payload];
-  const out = new Uint8Array(bytes.length - (mem.end - mem.start) + section.length);
+  const out = new Uint8Array(
+    bytes.length - (mem.end - mem.start) + section.length,
+  );
   out.set(bytes.subarray(0, mem.start));
   out.set(section, mem.start);
   out.set(bytes.subarray(mem.end), mem.start + section.length);

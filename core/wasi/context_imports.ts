@@ -41,5 +41,7 @@ export const createImports: ImportsFactory = (ctx) => {
     unknown: o.unknown,
     maxChunk: client.capacity - 4096,
   });
-  return { wasi_snapshot_preview1: wasi as unknown as WebAssembly.ModuleImports };
+  return {
+    wasi_snapshot_preview1: wasi as unknown as WebAssembly.ModuleImports,
+  };
 };

@@ -1,5 +1,9 @@
 import { deepEqual, notDeepEqual, ok } from "node:assert/strict";
-import { cacheKey, defaultCacheDir, instrumentCached } from "../../../core/runtime/instrument_cache.ts";
+import {
+  cacheKey,
+  defaultCacheDir,
+  instrumentCached,
+} from "../../../core/runtime/instrument_cache.ts";
 import { plainModule } from "./test_modules.ts";
 
 Deno.test("instrumentCached instruments once and then reads the cache", async () => {
@@ -36,6 +40,12 @@ Deno.test("the cache key depends on module and options; the default dir follows 
   notDeepEqual(cacheKey(wasm, { interval: 5 }), cacheKey(wasm));
   notDeepEqual(cacheKey(wasm.subarray(1)), cacheKey(wasm));
   const env = (m: Record<string, string>) => (k: string) => m[k];
-  deepEqual(defaultCacheDir(env({ XDG_CACHE_HOME: "/x" })), "/x/dmosix/instrumented");
-  deepEqual(defaultCacheDir(env({ HOME: "/home/u" })), "/home/u/.cache/dmosix/instrumented");
+  deepEqual(
+    defaultCacheDir(env({ XDG_CACHE_HOME: "/x" })),
+    "/x/dmosix/instrumented",
+  );
+  deepEqual(
+    defaultCacheDir(env({ HOME: "/home/u" })),
+    "/home/u/.cache/dmosix/instrumented",
+  );
 });

@@ -29,13 +29,27 @@ function moduleWithout(withStart: boolean, withMemory: boolean): Uint8Array {
 }
 
 Deno.test("instrument refuses bytes that are not wasm", () => {
-  deepEqual(kindOf(() => instrument(new TextEncoder().encode("#!/bin/sh\necho hi\n"))), "not-wasm");
-  deepEqual(kindOf(() => instrument(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 99]))), "not-wasm");
+  deepEqual(
+    kindOf(() => instrument(new TextEncoder().encode("#!/bin/sh\necho hi\n"))),
+    "not-wasm",
+  );
+  deepEqual(
+    kindOf(() =>
+      instrument(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 99]))
+    ),
+    "not-wasm",
+  );
 });
 
 Deno.test("instrument refuses a module that is not a WASI command", () => {
-  deepEqual(kindOf(() => instrument(moduleWithout(false, true))), "not-wasi-command");
-  deepEqual(kindOf(() => instrument(moduleWithout(true, false))), "not-wasi-command");
+  deepEqual(
+    kindOf(() => instrument(moduleWithout(false, true))),
+    "not-wasi-command",
+  );
+  deepEqual(
+    kindOf(() => instrument(moduleWithout(true, false))),
+    "not-wasi-command",
+  );
   throws(() => instrument(moduleWithout(true, false)), /no memory export/);
 });
 
@@ -45,8 +59,13 @@ Deno.test("instrument records the unwinding imports, counts and snapshot globals
   ok(info.unwindImports.includes("wasi_snapshot_preview1.fd_read"));
   ok(info.unwindImports.includes("wasi_snapshot_preview1.fd_write"));
   ok(!info.unwindImports.includes("wasi_snapshot_preview1.proc_exit"));
-  ok(info.counts.loops > 0 && info.counts.sites > 0 && info.counts.instrumented > 0);
-  ok(info.globals.some((g) => g.name === "__stack_pointer" && g.type === "i32"));
+  ok(
+    info.counts.loops > 0 && info.counts.sites > 0 &&
+      info.counts.instrumented > 0,
+  );
+  ok(
+    info.globals.some((g) => g.name === "__stack_pointer" && g.type === "i32"),
+  );
   match(info.functions.join(","), /__original_main|main/);
 });
 
@@ -62,7 +81,8 @@ Deno.test("an instrumented program prints what the original prints", async () =>
         await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>),
         createImports({
           hooks: { enter() {}, interrupt: () => 0 },
-          memory: (): WebAssembly.Memory => inst.exports.memory as WebAssembly.Memory,
+          memory: (): WebAssembly.Memory =>
+            inst.exports.memory as WebAssembly.Memory,
           options: { output, stdin: "" },
           control: new Int32Array(4),
           freezeRequested: () => false,

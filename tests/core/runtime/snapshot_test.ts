@@ -7,7 +7,10 @@ import {
   SnapshotFormatError,
   snapshotLength,
 } from "../../../core/runtime/snapshot.ts";
-import { capturePages, restorePages } from "../../../core/runtime/memory_pages.ts";
+import {
+  capturePages,
+  restorePages,
+} from "../../../core/runtime/memory_pages.ts";
 
 function sample(): Snapshot {
   const memory = new WebAssembly.Memory({ initial: 6 });
@@ -40,7 +43,12 @@ Deno.test("capturePages keeps only non-zero pages and restorePages puts them bac
   restorePages(target, s.memory);
   const b = new Uint8Array(target.buffer);
   deepEqual(target.buffer.byteLength, 6 * PAGE_SIZE);
-  deepEqual([b[0], b[PAGE_SIZE + 5], b[3 * PAGE_SIZE + 17], b[6 * PAGE_SIZE - 1]], [1, 0, 0xab, 0xcd]);
+  deepEqual([
+    b[0],
+    b[PAGE_SIZE + 5],
+    b[3 * PAGE_SIZE + 17],
+    b[6 * PAGE_SIZE - 1],
+  ], [1, 0, 0xab, 0xcd]);
 });
 
 Deno.test("a snapshot survives encode and decode exactly", () => {

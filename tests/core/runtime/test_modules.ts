@@ -5,7 +5,11 @@
  * @module
  */
 
-import { instrument, type InstrumentedModule } from "../../../core/runtime/instrument.ts";
+import {
+  instrument,
+  type InstrumentedModule,
+  type InstrumentOptions,
+} from "../../../core/runtime/instrument.ts";
 
 const memo = new Map<string, InstrumentedModule>();
 
@@ -15,11 +19,15 @@ export function plainModule(name: string): Uint8Array {
 }
 
 /** The instrumented module of test program `name`. */
-export function instrumented(name: string): InstrumentedModule {
-  let m = memo.get(name);
+export function instrumented(
+  name: string,
+  opts: InstrumentOptions = {},
+): InstrumentedModule {
+  const key = `${name} ${JSON.stringify(opts)}`;
+  let m = memo.get(key);
   if (m === undefined) {
-    m = instrument(plainModule(name));
-    memo.set(name, m);
+    m = instrument(plainModule(name), opts);
+    memo.set(key, m);
   }
   return m;
 }

@@ -9,7 +9,10 @@
  */
 
 import process from "node:process";
-import { CONTROL_FREEZE, type ImportContext } from "../../../core/runtime/imports_factory.ts";
+import {
+  CONTROL_FREEZE,
+  type ImportContext,
+} from "../../../core/runtime/imports_factory.ts";
 import { WasiExit } from "../../../core/runtime/wasi_exit.ts";
 
 /** Options of the shim (structured-cloned into the worker). */
@@ -52,7 +55,9 @@ export function createImports(ctx: ImportContext): WebAssembly.Imports {
   const dv = () => new DataView(ctx.memory().buffer);
   const mem = () => new Uint8Array(ctx.memory().buffer);
   let stdinPos = 0;
-  const stdin = opts.stdin === undefined ? undefined : new TextEncoder().encode(opts.stdin);
+  const stdin = opts.stdin === undefined
+    ? undefined
+    : new TextEncoder().encode(opts.stdin);
   const wasi = {
     fd_write(fd: number, iovs: number, n: number, nwritten: number): number {
       if (fd !== 1 && fd !== 2) return ERRNO_BADF;
@@ -96,7 +101,9 @@ export function createImports(ctx: ImportContext): WebAssembly.Imports {
         const u = process.cpuUsage();
         ns = BigInt(u.user + u.system) * 1000n;
       } else {
-        ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+        ns = BigInt(
+          Math.round((performance.timeOrigin + performance.now()) * 1e6),
+        );
       }
       dv().setBigUint64(out, ns, true);
       return 0;
