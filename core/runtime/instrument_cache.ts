@@ -9,11 +9,7 @@
 
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import {
-  instrument,
-  type InstrumentedModule,
-  type InstrumentOptions,
-} from "./instrument.ts";
+import type { InstrumentedModule, InstrumentOptions } from "./instrument.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
 import { INSTRUMENTER_VERSION } from "./runtime_abi.ts";
 
@@ -69,6 +65,8 @@ export async function instrumentCached(
   } catch {
     // Missing, unreadable or stale: instrument again below.
   }
+  // Binaryen is large: load it only on a cache miss, so a cached start is quick.
+  const { instrument } = await import("./instrument.ts");
   const made = instrument(wasm, opts.instrument);
   await Deno.mkdir(dir, { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID()}`;
