@@ -14,6 +14,11 @@ import {
 } from "../core/cli_util.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
 import { callProc } from "../core/proc_socket.ts";
+import { callNode } from "../core/control_client.ts";
+import type { Location } from "../core/home_process.ts";
+import { formatNodeId } from "../core/ids.ts";
+import type { NodeView } from "../core/node_info.ts";
+import { resolveTarget } from "../core/node_target.ts";
 
 const HELP =
   `Usage: migrate PID {NODE|IP|home|balance|checkpoint} [--wait] [--json]
@@ -44,14 +49,45 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError(`not a process ID: '${pidArg}'`);
   }
   const dirs = resolveDirs({ dir: values.dir });
-  if (target !== "checkpoint") {
+  if (target === "checkpoint") {
+    const r = await callProc<{ path: string }>(dirs.runDir, pid, "checkpoint");
+    if (values.json) printJson({ pid, checkpoint: r.path });
+    else console.log(r.path);
+    return 0;
+  }
+  if (target === "balance") {
     throw new CliError(
-      `moving processes between nodes is not available in this version (only 'checkpoint')`,
+      "automatic balancing is not available in this version (name a node or 'home')",
     );
   }
-  const r = await callProc<{ path: string }>(dirs.runDir, pid, "checkpoint");
-  if (values.json) printJson({ pid, checkpoint: r.path });
-  else console.log(r.path);
+  let to: Location = { kind: "home" };
+  if (target !== "home") {
+    const { nodes } = await callNode<{ nodes: NodeView[] }>(
+      values.dir,
+      "nodes",
+    );
+    try {
+      to = resolveTarget(nodes, target);
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new UsageError(`not a node: '${target}'`);
+      }
+      throw new CliError((e as Error).message);
+    }
+  }
+  const r = await callProc<{ accepted?: boolean; where?: number }>(
+    dirs.runDir,
+    pid,
+    "migrate",
+    { to, wait: values.wait ?? false },
+  );
+  const where = r.where === undefined
+    ? null
+    : r.where === 0
+    ? "home"
+    : formatNodeId(r.where);
+  if (values.json) printJson({ pid, accepted: true, where });
+  else if (where !== null) console.log(where);
   return 0;
 }
 

@@ -20,6 +20,7 @@ const HELP = `Usage: mosctl COMMAND [ARG] [--json] [--dir DIR]
 
 Commands:
   block | noblock       refuse / accept guest processes on this node
+  expel                 send the guests away (home) and block
   status [ID]           this node's status, or what is known of node ID
   whois [ID|IP]         node ID -> address, address -> node ID (no arg: this node's ID)
   isup ID               print up or down; exit 0 when up, 1 when not
@@ -100,6 +101,17 @@ async function main(args: string[]): Promise<number> {
         cmd === "block" ? "blocked" : "not blocked",
       );
       return 0;
+    }
+    case "expel": {
+      if (arg !== undefined) throw new UsageError("expel takes no argument");
+      const r = await callNode<{ remaining: number }>(dir, "expel");
+      out(
+        { blocked: true, remaining: r.remaining },
+        r.remaining
+          ? `blocked, ${r.remaining} guests did not leave`
+          : "blocked, no guests",
+      );
+      return r.remaining ? 1 : 0;
     }
     case "setspeed": {
       const n = Number(arg);

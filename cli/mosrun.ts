@@ -4,10 +4,31 @@
  * @module
  */
 
+import { lookup } from "node:dns/promises";
 import { CliError, cliMain, UsageError } from "../core/cli_util.ts";
-import { type CheckpointPolicy, HomeProcess } from "../core/home_process.ts";
-import { MosrunUsageError, parseMosrunArgs } from "../core/mosrun_args.ts";
-import { resolveDirs } from "../core/node_dirs.ts";
+import { ControlClient } from "../core/control_client.ts";
+import {
+  type CheckpointPolicy,
+  type ClusterAccess,
+  HomeProcess,
+  type Location,
+} from "../core/home_process.ts";
+import { formatNodeId, isIPv4 } from "../core/ids.ts";
+import {
+  type MosrunArgs,
+  MosrunUsageError,
+  parseMosrunArgs,
+} from "../core/mosrun_args.ts";
+import { type NodeDirs, resolveDirs } from "../core/node_dirs.ts";
+import type { NodeView } from "../core/node_info.ts";
+import {
+  bestNode,
+  findNodeView,
+  locationOf,
+  randomNode,
+  unavailable,
+} from "../core/node_target.ts";
+import { deriveKey, loadSecret } from "../core/secret.ts";
 import { listenProcSocket, procSocketPath } from "../core/proc_socket.ts";
 import { VERSION } from "../core/version.ts";
 import { parsePreopen } from "../core/wasi/preopen.ts";
@@ -62,14 +83,9 @@ async function main(argv: string[]): Promise<number> {
       "native batch jobs (-E) are not available in this version (run the program directly)",
     );
   }
-  if (
-    a.where.kind !== "default" && a.where.kind !== "home" && !a.fallbackHome
-  ) {
-    throw new CliError(
-      "starting on another node needs process migration, not available in this version (use -h, or -F to fall back home)",
-    );
-  }
   const dirs = resolveDirs({ dir: a.dir ?? undefined });
+  const cluster = await clusterAccess(dirs);
+  const start = await chooseStart(a, cluster);
   const cwd = Deno.cwd();
   const notice = (line: string) => console.error(`mosrun: ${line}`);
   const policy: CheckpointPolicy | undefined = a.checkpointBase === null
@@ -84,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
       stdio: denoStdio(),
       checkpoint: policy,
       notice,
+      cluster: cluster?.access,
+      pid: Deno.pid,
     });
   } else {
     const program = a.command[0];
@@ -119,24 +137,66 @@ async function main(argv: string[]): Promise<number> {
       stdio: denoStdio(),
       checkpoint: policy,
       notice,
+      cluster: cluster?.access,
+      pid: Deno.pid,
+    });
+  }
+  if (start.kind === "node") {
+    // Started at home, moved at once: the first system calls already go home.
+    await proc.migrate(start).catch((e) => {
+      if (!a.fallbackHome) {
+        proc.kill(1);
+        throw new CliError(
+          `cannot start on node ${formatNodeId(start.id)}: ${
+            (e as Error).message
+          } (use -F to fall back home)`,
+        );
+      }
+      notice(`node ${formatNodeId(start.id)} unavailable, running at home`);
     });
   }
 
+  const started = Date.now();
+  const command = a.resume !== null ? `-R ${a.resume}` : a.command.join(" ");
   const sock = await listenProcSocket(
     procSocketPath(dirs.runDir, Deno.pid),
-    (op) => {
-      if (op === "checkpoint") {
-        return proc.checkpoint().then((path) => ({
-          path,
-        }));
+    async (op, args) => {
+      switch (op) {
+        case "checkpoint":
+          return { path: await proc.checkpoint() };
+        case "status":
+          return {
+            pid: Deno.pid,
+            uid: Deno.uid(),
+            where: proc.where.kind === "home" ? 0 : proc.where.id,
+            stat: proc.migrating ? "M" : "R",
+            time: Math.round((Date.now() - started) / 1000),
+            migrations: proc.migrations,
+            command,
+          };
+        case "migrate": {
+          const to = args.to as Location;
+          if (to?.kind !== "home" && to?.kind !== "node") {
+            throw new Error("bad target");
+          }
+          if (to.kind === "node" && !cluster) {
+            throw new Error(
+              "no access to the cluster secret: it cannot leave home",
+            );
+          }
+          const done = proc.migrate(to);
+          if (!args.wait) {
+            done.catch((e) =>
+              notice(`migration failed: ${(e as Error).message}`)
+            );
+            return { accepted: true };
+          }
+          const where = await done;
+          return { where: where.kind === "home" ? 0 : where.id };
+        }
+        default:
+          throw new Error(`unknown request '${op}'`);
       }
-      if (op === "status") {
-        return Promise.resolve({
-          pid: Deno.pid,
-          where: "home",
-        });
-      }
-      return Promise.reject(new Error(`unknown request '${op}'`));
     },
   ).catch(() => null); // without a writable run dir the program still runs
   const signals: [Deno.Signal, number][] = [["SIGINT", 2], ["SIGTERM", 15], [
@@ -153,6 +213,70 @@ async function main(argv: string[]): Promise<number> {
   for (const [s, f] of listeners) Deno.removeSignalListener(s, f);
   await sock?.close();
   return code;
+}
+
+/** The local daemon's view and the link key, when both can be had. */
+async function clusterAccess(
+  dirs: NodeDirs,
+): Promise<{ access: ClusterAccess; nodes: NodeView[] } | null> {
+  try {
+    const c = await ControlClient.connect(dirs.socketPath, { timeoutMs: 3000 });
+    try {
+      const r = await c.call<{ self: number; nodes: NodeView[] }>("nodes");
+      const secret = await loadSecret(dirs.secretPath);
+      return {
+        access: { self: r.self, key: deriveKey(secret, "link") },
+        nodes: r.nodes,
+      };
+    } finally {
+      c.close();
+    }
+  } catch {
+    return null; // no daemon, or its secret is not ours to read: a single node
+  }
+}
+
+/** Where to start, from the where-options and the gossiped view. */
+async function chooseStart(
+  a: MosrunArgs,
+  cluster: { nodes: NodeView[] } | null,
+): Promise<Location> {
+  const w = a.where;
+  if (w.kind === "default" || w.kind === "home") return { kind: "home" };
+  const fail = (why: string): Location => {
+    if (a.fallbackHome) return { kind: "home" };
+    throw new CliError(`${why} (use -F to fall back home)`);
+  };
+  if (!cluster) {
+    return fail(
+      "no cluster: omdiscd is not running or its secret is not readable",
+    );
+  }
+  const nodes = cluster.nodes;
+  const need = (a.memoryMb ?? 0) * 1024 * 1024;
+  let v: NodeView | undefined;
+  if (w.kind === "best") v = bestNode(nodes, need);
+  else if (w.kind === "random") v = randomNode(nodes, w.nodes, Math.random);
+  else {
+    let spec = w.node;
+    if (typeof spec === "string" && !isIPv4(spec)) {
+      try {
+        spec = (await lookup(spec, { family: 4 })).address;
+      } catch {
+        throw new UsageError(`cannot resolve host '${w.node}'`);
+      }
+    }
+    v = findNodeView(nodes, spec);
+    const why = unavailable(v);
+    if (why) return fail(`node ${w.node} is ${why}`);
+  }
+  if (!v) return fail("no node is available");
+  if (need && v.memFree < need) {
+    return fail(
+      `node ${formatNodeId(v.id)} has less than ${a.memoryMb} MB free`,
+    );
+  }
+  return locationOf(v);
 }
 
 if (import.meta.main) cliMain("mosrun", main);

@@ -475,6 +475,7 @@ export class ClusterNode {
       out.push({
         id: n.id,
         address: n.ip,
+        port: this.#o.port,
         status: "dead",
         load: 0,
         speed: 0,
@@ -497,6 +498,7 @@ export class ClusterNode {
     return {
       id,
       address: d.addr,
+      port: d.port,
       status,
       load: d.load,
       speed: d.speed,

@@ -12,7 +12,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** Operations anyone may ask. */
-export const READ_OPS = ["status", "nodes", "map.get"] as const;
+export const READ_OPS = ["status", "nodes", "map.get", "guests"] as const;
 /** Operations that need the secret. */
 export const ADMIN_OPS = [
   "map.set",
@@ -21,6 +21,7 @@ export const ADMIN_OPS = [
   "block",
   "noblock",
   "setspeed",
+  "expel",
 ] as const;
 
 /** Every operation name. */

@@ -28,6 +28,7 @@ import {
   instrumentCached,
 } from "./runtime/instrument_cache.ts";
 import { UserContext } from "./runtime/context.ts";
+import { RemoteContext } from "./remote_context.ts";
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -80,6 +81,23 @@ export interface HomeStartOptions {
   cacheDir?: string;
   /** One-line notices for stderr (checkpoint written, ...). */
   notice?: (line: string) => void;
+  /** Needed to migrate to other nodes. */
+  cluster?: ClusterAccess;
+  /** The process ID (mosrun's PID). */
+  pid?: number;
+}
+
+/** Where a process's user context runs. */
+export type Location =
+  | { kind: "home" }
+  | { kind: "node"; id: number; addr: string; port: number };
+
+/** What a process needs to leave home: this node's ID and the link key. */
+export interface ClusterAccess {
+  /** This (home) node's ID. */
+  self: number;
+  /** Link key derived from the cluster secret. */
+  key: Uint8Array;
 }
 
 /** The runtime version recorded in checkpoints. */
@@ -93,7 +111,10 @@ export class HomeProcess {
   #server: SyncChannelServer;
   #instrumented: CachedModule;
   #unknown: Record<string, Signature>;
-  #ctx: UserContext | null = null;
+  #ctx: UserContext | RemoteContext | null = null;
+  #where: Location = { kind: "home" };
+  /** Migrations done. */
+  migrations = 0;
   #seq: number;
   #busy: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -168,6 +189,8 @@ export class HomeProcess {
       checkpoint?: CheckpointPolicy;
       cacheDir?: string;
       notice?: (l: string) => void;
+      cluster?: ClusterAccess;
+      pid?: number;
     },
   ): Promise<HomeProcess> {
     const ck = await readCheckpointFile(file, RUNTIME_VERSION);
@@ -190,6 +213,8 @@ export class HomeProcess {
         checkpoint: o.checkpoint,
         cacheDir: o.cacheDir,
         notice: o.notice,
+        cluster: o.cluster,
+        pid: o.pid,
       },
       deputy,
       instrumented,
@@ -215,7 +240,7 @@ export class HomeProcess {
     };
   }
 
-  #run(ctx: UserContext): void {
+  #run(ctx: UserContext | RemoteContext): void {
     this.#ctx = ctx;
     ctx.done.then((end) => {
       if (this.#ctx !== ctx || end.kind === "frozen") return;
@@ -252,30 +277,125 @@ export class HomeProcess {
   /** Freeze latency (request to unwound) of the last freeze, ms. */
   lastFreezeMs: number | undefined;
 
-  /** Freeze, run `fn` on the frozen state, then continue; serialized. */
-  #frozen<T>(fn: (s: Snapshot, d: DeputyState) => Promise<T>): Promise<T> {
+  /** True while a freeze, checkpoint or move is in progress. */
+  migrating = false;
+
+  /** Where the user context runs now. */
+  get where(): Location {
+    return this.#where;
+  }
+
+  /**
+   * Freeze, run `fn` on the frozen state, then continue at `to` (default:
+   * where it was). Serialized. If it cannot start at `to`, it continues at
+   * home: a process is never lost to a failed move.
+   */
+  #frozen<T>(
+    fn: (s: Snapshot, d: DeputyState) => Promise<T>,
+    to?: Location,
+  ): Promise<T> {
     const run = this.#busy.then(async () => {
       const ctx = this.#ctx;
       if (this.#ended || !ctx || !ctx.running) {
         throw new Error("the process is not running");
       }
+      // A call blocked at the deputy (stdin, poll) must let go for the freeze.
+      this.migrating = true;
+      this.#deputy.interruptBlocked();
       let snapshot: Snapshot;
       try {
         snapshot = await ctx.freeze();
-        this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
+        if (ctx instanceof UserContext) {
+          this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
+        }
       } catch (e) {
         this.#deputy.allowBlocking();
+        this.migrating = false;
         throw e;
       }
+      let result: T | undefined;
+      let failure: unknown = null;
       try {
-        return await fn(snapshot, this.#deputy.saveState());
-      } finally {
-        this.#deputy.allowBlocking();
-        this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
+        result = await fn(snapshot, this.#deputy.saveState());
+      } catch (e) {
+        failure = e;
       }
+      this.#deputy.allowBlocking();
+      try {
+        await this.#continueAt(snapshot, to ?? this.#where);
+      } catch (e) {
+        failure ??= e;
+        this.#o.notice?.(
+          `could not continue on node ${
+            to?.kind === "node" ? to.id : "home"
+          }: ${(e as Error).message}; continuing at home`,
+        );
+        await this.#continueAt(snapshot, { kind: "home" });
+      }
+      this.migrating = false;
+      if (failure) throw failure;
+      return result as T;
     });
     this.#busy = run.catch(() => {});
     return run;
+  }
+
+  async #continueAt(snapshot: Snapshot, to: Location): Promise<void> {
+    if (to.kind === "home") {
+      this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
+    } else {
+      const c = this.#o.cluster;
+      if (!c) {
+        throw new Error(
+          "no access to the cluster (is omdiscd running, is its secret readable?)",
+        );
+      }
+      this.#run(
+        await RemoteContext.start(
+          {
+            addr: to.addr,
+            port: to.port,
+            key: c.key,
+            self: c.self,
+            pid: this.#o.pid ?? Deno.pid,
+            name: this.#o.name,
+            module: this.#o.module,
+            snapshot,
+            args: this.#o.args,
+            env: this.#o.env,
+            unknown: this.#unknown,
+          },
+          this.#deputy,
+          () => this.#evicted(to),
+        ),
+      );
+    }
+    if (
+      to.kind !== this.#where.kind ||
+      (to.kind === "node" && this.#where.kind === "node" &&
+        to.id !== this.#where.id)
+    ) {
+      this.migrations++;
+    }
+    this.#where = to;
+  }
+
+  /** The node hosting us sends us away (it leaves or is expelling): go home. */
+  #evicted(from: Location): void {
+    if (this.#where !== from) return;
+    this.#o.notice?.(
+      `node ${from.kind === "node" ? from.id : "?"} sent the process home`,
+    );
+    this.migrate({ kind: "home" }).catch((e) =>
+      this.#o.notice?.(
+        `could not bring the process home: ${(e as Error).message}`,
+      )
+    );
+  }
+
+  /** Move the user context to another node, or home; resolves when it runs there. */
+  migrate(to: Location): Promise<Location> {
+    return this.#frozen(() => Promise.resolve(), to).then(() => this.#where);
   }
 
   /** Write the next checkpoint file now; resolves to its path. */

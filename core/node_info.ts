@@ -16,6 +16,8 @@ export interface NodeView {
   id: NodeId;
   /** IPv4 address the node gossips from. */
   address: string;
+  /** Its UDP (gossip) and TCP (link) port (always set by the daemon). */
+  port?: number;
   /** up, dead (information too old) or blocked (refuses guests). */
   status: NodeStatus;
   /** Load: smoothed number of runnable processes (not divided by CPUs). */

@@ -30,6 +30,7 @@ import { measureSpeed } from "../core/speed.ts";
 import type { DatagramTransport } from "../core/transport.ts";
 import { VERSION } from "../core/version.ts";
 import { ControlServer } from "./control_server.ts";
+import { GuestHost } from "./guest_host.ts";
 import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
 import type { ControlOp } from "../core/control_protocol.ts";
@@ -85,6 +86,9 @@ export class Daemon {
   #macWarned = new Set<string>();
   #stopping: Promise<void> | null = null;
   #recvLoop: Promise<void> | null = null;
+  #tcp: Deno.Listener | null = null;
+  #guests!: GuestHost;
+  #acceptLoop: Promise<void> | null = null;
   /** Traffic counters. */
   readonly stats: DaemonStats = {
     received: 0,
@@ -167,6 +171,30 @@ export class Daemon {
         } (is another omdiscd running there? pick --addr/--port)`,
       );
     }
+    this.#guests = new GuestHost(
+      deriveKey(secret, "link"),
+      () => this.#node.self,
+      () => this.#node.blocked || this.#node.isOff,
+      this.#log,
+    );
+    try {
+      this.#tcp = Deno.listen({
+        hostname: this.#cfg.addr,
+        port: this.#cfg.port,
+      });
+    } catch (e) {
+      const left = await this.#guests.evictAll(10000);
+      if (left > 0) this.#log.warn(`${left} guests did not leave in time`);
+      this.#tcp?.close();
+      await this.#acceptLoop;
+      this.#udp.close();
+      throw new CliError(
+        `cannot open TCP ${this.#cfg.addr}:${this.#cfg.port}: ${
+          (e as Error).message
+        } (is another omdiscd running there? pick --addr/--port)`,
+      );
+    }
+    this.#acceptLoop = this.#acceptLinks(this.#tcp);
     this.#control = await ControlServer.listen(
       dirs.socketPath,
       deriveKey(secret, "control"),
@@ -210,6 +238,18 @@ export class Daemon {
       return r.address;
     });
     return expandMap(map);
+  }
+
+  async #acceptLinks(l: Deno.Listener): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await l.accept();
+      } catch {
+        return; // closed
+      }
+      this.#guests.serve(conn);
+    }
   }
 
   #tick(): void {
@@ -321,7 +361,16 @@ export class Daemon {
         this.#log.info(`node ID set to ${formatNodeId(id)}`);
         return { self: id };
       }
+      case "guests":
+        return { guests: this.#guests.guests() };
+      case "expel": {
+        this.#node.setBlocked(true);
+        const left = await this.#guests.evictAll(15000);
+        this.#log.info(`expelled guests (${left} did not leave)`);
+        return { blocked: true, remaining: left };
+      }
       case "off": {
+        await this.#guests.evictAll(15000);
         const step = this.#node.leave();
         for (const l of step.log) this.#log.info(l);
         await this.#sendAll(step.out);
@@ -373,6 +422,7 @@ export class Daemon {
       cpus: self.cpus,
       memTotal: self.memTotal,
       memFree: self.memFree,
+      guests: this.#guests.guests().length,
       stats: this.stats,
     };
   }
@@ -386,6 +436,10 @@ export class Daemon {
       } catch {
         // best effort
       }
+      const left = await this.#guests.evictAll(10000);
+      if (left > 0) this.#log.warn(`${left} guests did not leave in time`);
+      this.#tcp?.close();
+      await this.#acceptLoop;
       this.#udp.close();
       await this.#control.close();
       await this.#recvLoop;

@@ -7,4 +7,5 @@ export const COMMANDS = [
   "mosctl",
   "mosrun",
   "migrate",
+  "mps",
 ] as const;

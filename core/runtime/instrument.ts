@@ -91,6 +91,8 @@ export interface InstrumentOptions {
     noEntryChecks?: boolean;
     noSiteChecks?: boolean;
     inlineCountdown?: boolean;
+    edgeCounter?: "local" | "global";
+    emptyHandler?: boolean;
   };
 }
 
@@ -413,6 +415,8 @@ interface Ctx {
   flags: string | null;
   /** Unwind by exception (else by state checks). */
   exceptions: boolean;
+  /** Functions that count down the budget at entry. */
+  checked: Set<string>;
 }
 
 /** Statements before a poll, the poll condition, and the preempt statement. */
@@ -453,6 +457,24 @@ const STATEMENT_PARENTS = new Set([
   binaryen.IfId,
 ]);
 
+/** The call of a site statement (see siteStatement). */
+function siteCallOf(s: IrNode): IrNode {
+  return s.id === binaryen.LocalSetId || s.id === binaryen.DropId
+    ? s.kids[0]
+    : s;
+}
+
+/**
+ * True when site call `call` may be where an unwind starts (the innermost
+ * frame, whose call is made again on resume, so its operands are saved);
+ * the other frames resume with the callee's result.
+ */
+function startsUnwind(ctx: Ctx, call: IrNode): boolean {
+  return call.id === binaryen.CallIndirectId ||
+    call.info.target === N.preempt ||
+    ctx.plan.unwindImportNames.has(call.info.target);
+}
+
 /** The statement holding site call `call` (the call or its local.set). */
 function siteStatement(call: IrNode): IrNode {
   let s = call;
@@ -489,16 +511,16 @@ function outlineCountdown(
   loop: IrNode,
   c: number,
   tag: string,
+  marks: Set<number>,
 ): void {
   const { m } = ctx;
   const exit = `__dmosix_x${tag}`;
   const re = `__dmosix_r${tag}`;
   const pre = `__dmosix_p${tag}`;
   const p = poll(ctx, c);
-  bx.Loop.setBody(
-    loop.ptr,
-    m.block(null, [...p.pre, m.br(pre, p.cond), loop.kids[0].ptr]),
-  );
+  const test = m.br(pre, p.cond);
+  [...p.pre, test].forEach((x) => marks.add(x));
+  bx.Loop.setBody(loop.ptr, m.block(null, [...p.pre, test, loopBody(loop)]));
   const wrapped = m.block(exit, [
     m.loop(
       re,
@@ -507,6 +529,11 @@ function outlineCountdown(
   ]);
   replaceInParent(func, loop, wrapped);
   for (let p = loop.parent; p !== null; p = p.parent) finalize(p.ptr);
+}
+
+/** A loop's current body (an inner loop's wrapper may have replaced the one in the tree). */
+function loopBody(loop: IrNode): number {
+  return (binaryen.getExpressionInfo(loop.ptr) as binaryen.LoopInfo).body;
 }
 
 /** Recompute an expression's type from its children. */
@@ -531,37 +558,148 @@ function entryCheck(ctx: Ctx, c: number): number[] {
   ];
 }
 
-/** True when a branch in `n` targets `label`. */
-function branchesTo(n: IrNode, label: string): boolean {
+/** True when `n` holds a call to a function with an entry check. */
+function callsChecked(ctx: Ctx, n: IrNode): boolean {
   let found = false;
   walk(n, (x) => {
-    if (x.id === binaryen.BreakId && x.info.name === label) found = true;
     if (
-      x.id === binaryen.SwitchId &&
-      (x.info.defaultName === label ||
-        (x.info.names as string[]).includes(label))
+      x.id === binaryen.CallId && !x.info.isReturn &&
+      ctx.checked.has(x.info.target)
     ) found = true;
   });
   return found;
 }
 
+/** A control-flow edge into a merge, and whether a count or check precedes it. */
+interface Edge {
+  /** The branch (br, br_if, br_table). */
+  node: IrNode;
+  counted: boolean;
+}
+
 /**
- * True when every iteration of `loop` calls a function with an entry
- * check before it can branch back: such a loop needs no countdown.
+ * Count down only on the paths through `loop` that call no function with
+ * an entry check: a forward "counted since the header" analysis over the
+ * structured body puts a countdown before each back edge not yet counted,
+ * pushed back to the arm or branch without a call where paths with and
+ * without one merge. Recursion unrolled into a loop around its recursive
+ * call (Ackermann after clang -O2) then pays nothing per iteration.
+ * Returns how many countdowns were inserted.
  */
-function iterationsCallChecked(ctx: Ctx, loop: IrNode): boolean {
-  const body = loop.kids[0];
-  const label = loop.info.name as string;
-  if (!label || body.id !== binaryen.BlockId) return false;
-  for (const stmt of body.kids) {
-    const call = stmt.id === binaryen.LocalSetId ? stmt.kids[0] : stmt;
-    if (
-      call?.id === binaryen.CallId && !call.info.isReturn &&
-      ctx.plan.recursive.has(call.info.target) && !ctx.experiment.noEntryChecks
-    ) return true;
-    if (branchesTo(stmt, label)) return false;
-  }
-  return false;
+function placeEdgeCounts(
+  ctx: Ctx,
+  func: number,
+  loop: IrNode,
+  count: () => number,
+  marks: Set<number>,
+): number {
+  const root = buildTree(loop.ptr, loop.parent, loop.field, loop.index);
+  const rootLabel = root.info.name as string;
+  const merges = new Map<string, Edge[]>();
+  const inner = new Set<string>();
+  const edits: (() => void)[] = [];
+  // What occupies a node's slot once wrapped (a node may be wrapped twice).
+  const slot = new Map<IrNode, number>();
+  let inserted = 0;
+  const wrap = (n: IrNode, before: boolean) => {
+    inserted++;
+    edits.push(() => {
+      const c = count();
+      marks.add(c);
+      const cur = slot.get(n) ?? n.ptr;
+      const w = ctx.m.block(null, before ? [c, cur] : [cur, c]);
+      replaceInParent(func, n, w);
+      slot.set(n, w);
+    });
+  };
+  const countBefore = (e: Edge) => {
+    if (e.counted) return;
+    e.counted = true;
+    wrap(e.node, true);
+  };
+  const countAfter = (n: IrNode) => wrap(n, false);
+  const branch = (label: string, e: Edge) => {
+    if (label === rootLabel) countBefore(e);
+    else if (!inner.has(label)) merges.get(label)?.push(e);
+  };
+  // State: true counted, false not, null unreachable.
+  const visit = (n: IrNode, s: boolean | null): boolean | null => {
+    if (s === null) return null;
+    if (marks.has(n.ptr)) return true;
+    switch (n.id) {
+      case binaryen.BlockId: {
+        const label = n.info.name as string;
+        if (label) merges.set(label, []);
+        let cur: boolean | null = s;
+        let last: IrNode | null = null;
+        for (const k of n.kids) {
+          cur = visit(k, cur);
+          last = k;
+        }
+        if (!label) return cur;
+        const ins = merges.get(label)!;
+        merges.delete(label);
+        const any = ins.some((e) => e.counted) || cur === true;
+        if (!any) return ins.length > 0 || cur === false ? false : null;
+        ins.forEach(countBefore);
+        if (cur === false) countAfter(last ?? n);
+        return true;
+      }
+      case binaryen.LoopId: {
+        const label = n.info.name as string;
+        if (n !== root) {
+          if (label) inner.add(label);
+          const out = visit(n.kids[0], s);
+          if (label) inner.delete(label);
+          return out;
+        }
+        visit(n.kids[0], false);
+        return null;
+      }
+      case binaryen.IfId: {
+        const t = visit(n.kids[1], s);
+        const f = n.kids[2] ? visit(n.kids[2], s) : s;
+        if (t === null) return f;
+        if (f === null) return t;
+        if (t === f) return t;
+        if (!t) countAfter(n.kids[1]);
+        else if (n.kids[2]) countAfter(n.kids[2]);
+        else {
+          inserted++;
+          edits.push(() => {
+            const c = count();
+            marks.add(c);
+            bx.If.setIfFalse(n.ptr, c);
+          });
+        }
+        return true;
+      }
+      case binaryen.BreakId: {
+        const e: Edge = { node: n, counted: s };
+        branch(n.info.name, e);
+        return n.info.condition ? s : null;
+      }
+      case binaryen.SwitchId: {
+        const e: Edge = { node: n, counted: s };
+        for (const l of new Set([...n.info.names, n.info.defaultName])) {
+          branch(l as string, e);
+        }
+        return null;
+      }
+      case binaryen.ReturnId:
+      case binaryen.UnreachableId:
+        return null;
+    }
+    if (binaryen.getExpressionType(n.ptr) === binaryen.unreachable) {
+      return null;
+    }
+    return s || callsChecked(ctx, n);
+  };
+  visit(root, false);
+  // Edits after the analysis: the tree's parent links stay valid.
+  edits.forEach((f) => f());
+  for (let p: IrNode | null = root; p !== null; p = p.parent) finalize(p.ptr);
+  return inserted;
 }
 
 /** Give `name` preemption points and unwind support; returns counts. */
@@ -579,25 +717,40 @@ function transformFunction(
     if (n.id === binaryen.LoopId) loops.push(n);
   });
   if (ctx.experiment.noLoopChecks) loops.length = 0;
-  const skipped = loops.filter((l) => iterationsCallChecked(ctx, l));
-  loops.splice(0, loops.length, ...loops.filter((l) => !skipped.includes(l)));
-  const entry = ctx.plan.recursive.has(name) && !ctx.experiment.noEntryChecks;
+  const entry = ctx.checked.has(name);
   const prefix: number[] = [];
+  let counted = 0;
   if (loops.length > 0 || entry) {
     const c = addVar(func, binaryen.i32);
+    let localCount = false;
+    // Countdowns of the recursion's budget on call-free paths (see placeEdgeCounts).
+    const t = entry && ctx.experiment.edgeCounter !== "local"
+      ? addVar(func, binaryen.i32)
+      : -1;
+    const edgeCount = () => {
+      if (t >= 0) return m.block(null, entryCheck(ctx, t));
+      localCount = true;
+      return m.block(null, countdown(ctx, c));
+    };
+    const marks = new Set<number>();
     // Innermost loops first, so a wrapper is typed after its contents.
     loops.slice().reverse().forEach((l, i) => {
+      if (l.info.name && callsChecked(ctx, l)) {
+        if (placeEdgeCounts(ctx, func, l, edgeCount, marks) > 0) counted++;
+        return;
+      }
+      counted++;
+      localCount = true;
       if (!ctx.experiment.inlineCountdown && l.info.name) {
-        outlineCountdown(ctx, func, l, c, `${name}$${i}`);
+        outlineCountdown(ctx, func, l, c, `${name}$${i}`, marks);
       } else {
-        bx.Loop.setBody(
-          l.ptr,
-          m.block(null, [...countdown(ctx, c), l.kids[0].ptr]),
-        );
+        const p = countdown(ctx, c);
+        p.forEach((x) => marks.add(x));
+        bx.Loop.setBody(l.ptr, m.block(null, [...p, loopBody(l)]));
       }
     });
     if (entry) prefix.push(...entryCheck(ctx, c));
-    if (loops.length > 0 && ctx.flags === null) {
+    if (localCount && ctx.flags === null) {
       prefix.push(m.local.set(c, m.i32.const(ctx.interval)));
     }
   }
@@ -641,7 +794,12 @@ function transformFunction(
     if (isSiteCall(ctx, n)) statements.add(siteStatement(n));
   });
   const types = localTypes(func);
-  const live = liveBefore(tree, types.length, (n) => statements.has(n));
+  const live = liveBefore(
+    tree,
+    types.length,
+    (n) => statements.has(n),
+    (s) => !startsUnwind(ctx, siteCallOf(s)),
+  );
   let k = 0;
   if (ctx.experiment.noSiteChecks) statements.clear();
   for (const s of statements) {
@@ -656,13 +814,7 @@ function transformFunction(
       // Only a call into the runtime or the host can start an unwind; it
       // sets the state, and the throw happens here. Calls to wasm functions
       // just let the exception through their handler.
-      const call = s.id === binaryen.LocalSetId || s.id === binaryen.DropId
-        ? s.kids[0]
-        : s;
-      const starts = call.id === binaryen.CallIndirectId ||
-        call.info.target === N.preempt ||
-        ctx.plan.unwindImportNames.has(call.info.target);
-      const body = starts
+      const body = startsUnwind(ctx, siteCallOf(s))
         ? m.block(null, [
           s.ptr,
           m.if(m.global.get(N.state, binaryen.i32), m.throw(N.tag, [])),
@@ -672,7 +824,11 @@ function transformFunction(
       replaceInParent(
         func,
         s,
-        m.try(label, body, [N.tag], [m.block(null, [save, m.rethrow(label)])]),
+        m.try(label, body, [N.tag], [
+          ctx.experiment.emptyHandler
+            ? m.rethrow(label)
+            : m.block(null, [save, m.rethrow(label)]),
+        ]),
       );
       k++;
       continue;
@@ -685,7 +841,7 @@ function transformFunction(
     replaceInParent(func, s, m.block(null, [s.ptr, check]));
     k++;
   }
-  return { loops: loops.length, entry, sites: k };
+  return { loops: counted, entry, sites: k };
 }
 
 function exportGlobals(m: binaryen.Module): GlobalInfo[] {
@@ -841,6 +997,7 @@ export function instrument(
       frameImports: new Set(),
       flags,
       exceptions: (opts.unwind ?? "exception") === "exception",
+      checked: opts.experiment?.noEntryChecks ? new Set() : p.recursive,
     };
     const { defined } = functionNames(m);
     addRuntime(m, interval);

@@ -64,12 +64,15 @@ const b = binaryen;
 
 /**
  * For every node accepted by `isSite`, the sorted indexes of the locals
- * live just before it.
+ * live just before it; for those also accepted by `resumesAfter` (a call
+ * statement whose resumed frame receives the call's result rather than
+ * making the call again), the locals live after it, minus the one it sets.
  */
 export function liveBefore(
   body: IrNode,
   numLocals: number,
   isSite: (n: IrNode) => boolean,
+  resumesAfter: (n: IrNode) => boolean = () => false,
 ): Map<IrNode, number[]> {
   const empty = new Bits(new Uint32Array(Math.max(1, (numLocals + 31) >>> 5)));
   const loopIn = new Map<IrNode, Bits>();
@@ -150,7 +153,10 @@ export function liveBefore(
       default:
         res = seq(n.kids, out);
     }
-    if (isSite(n)) sites.set(n, res);
+    if (isSite(n)) {
+      const after = n.id === b.LocalSetId ? out.without(info.index) : out;
+      sites.set(n, resumesAfter(n) ? after : res);
+    }
     return res;
   };
 

@@ -1,0 +1,172 @@
+/**
+ * A user context running as a guest on another node, seen from home: the
+ * same shape as a local UserContext (done, freeze, terminate), backed by
+ * the link of core/guest_protocol.ts. The deputy answers the guest's calls
+ * here, in order, as they arrive.
+ *
+ * @module
+ */
+
+import { BlobAssembler, sendBlob } from "./guest_protocol.ts";
+import { FrameConn } from "./link/frame_conn.ts";
+import type { ContextEnd } from "./runtime/context.ts";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  type Snapshot,
+} from "./runtime/snapshot.ts";
+import type { Deputy } from "./wasi/deputy.ts";
+import type { DeputyRequest } from "./wasi/protocol.ts";
+import type { Signature } from "./wasi/signatures.ts";
+
+/** Where and what to start remotely. */
+export interface RemoteStart {
+  /** Target node's address and link port. */
+  addr: string;
+  /** Link (TCP) port. */
+  port: number;
+  /** Link key (derived from the cluster secret). */
+  key: Uint8Array;
+  /** This (home) node's ID. */
+  self: number;
+  /** Process ID at home. */
+  pid: number;
+  /** Program name. */
+  name: string;
+  /** The original module. */
+  module: Uint8Array;
+  /** The frozen state to continue. */
+  snapshot: Snapshot;
+  /** argv and environment (answered locally on the guest node). */
+  args: string[];
+  /** Environment "K=V". */
+  env: string[];
+  /** Non-preview1 wasi imports. */
+  unknown: Record<string, Signature>;
+}
+
+/** A user context away from home. */
+export class RemoteContext {
+  /** Settles when the program exits or fails there, or is frozen back. */
+  readonly done: Promise<ContextEnd>;
+  /** The node it runs on. */
+  readonly node: number;
+  #fc: FrameConn;
+  #ended = false;
+  #finish!: (e: ContextEnd) => void;
+  #blobs = new BlobAssembler();
+  #frozen: ((s: Snapshot | Error) => void) | null = null;
+
+  private constructor(fc: FrameConn) {
+    this.#fc = fc;
+    this.node = fc.peer;
+    this.done = new Promise((r) => {
+      this.#finish = (e) => {
+        if (this.#ended) return;
+        this.#ended = true;
+        r(e);
+      };
+    });
+  }
+
+  /** Send the process to a node and let it continue there. `onEvict` runs when that node sends it away. */
+  static async start(
+    o: RemoteStart,
+    deputy: Deputy,
+    onEvict?: () => void,
+  ): Promise<RemoteContext> {
+    const fc = await FrameConn.connect(o.addr, o.port, o.key, o.self);
+    const rc = new RemoteContext(fc);
+    try {
+      await sendBlob(fc, 1, o.module);
+      await sendBlob(fc, 2, encodeSnapshot(o.snapshot));
+      const started = fc.request("guest.start", {
+        pid: o.pid,
+        name: o.name,
+        args: o.args,
+        env: o.env,
+        unknown: o.unknown,
+        module: 1,
+        snapshot: 2,
+      }, 60000);
+      rc.#serve(deputy, onEvict);
+      await started;
+    } catch (e) {
+      fc.close();
+      throw e;
+    }
+    return rc;
+  }
+
+  /** True while it runs there. */
+  get running(): boolean {
+    return !this.#ended;
+  }
+
+  async #serve(deputy: Deputy, onEvict?: () => void): Promise<void> {
+    const fc = this.#fc;
+    for (let m = await fc.next(); m !== null; m = await fc.next()) {
+      if (m.type === "call") {
+        // In order: the guest blocks on each call, so there is one at a time.
+        const req = (m.body as { req: DeputyRequest }).req;
+        let res;
+        try {
+          res = await deputy.handle(req);
+        } catch (e) {
+          await fc.reply(m, false, (e as Error).message).catch(() => {});
+          continue;
+        }
+        await fc.reply(m, true, res).catch(() => {});
+      } else if (m.type === "guest.evict") {
+        onEvict?.();
+      } else if (m.type === "blob") {
+        this.#blobs.add(m.body);
+      } else if (m.type === "guest.frozen") {
+        // After its blob chunks, in order on the link.
+        let snap: Snapshot | Error;
+        try {
+          snap = decodeSnapshot(
+            this.#blobs.take((m.body as { snapshot?: unknown }).snapshot),
+          );
+        } catch (e) {
+          snap = e as Error;
+        }
+        this.#frozen?.(snap);
+      } else if (m.type === "guest.exit") {
+        const b = m.body as { kind: string; code?: number; message?: string };
+        this.#finish(
+          b.kind === "exit"
+            ? { kind: "exit", code: Number(b.code) }
+            : { kind: "error", message: String(b.message) },
+        );
+        fc.close();
+      }
+    }
+    if (!this.#ended) {
+      this.#finish({
+        kind: "error",
+        message: `lost the link to node ${this.node}: ${
+          fc.error?.message ?? "closed"
+        }`,
+      });
+    }
+  }
+
+  /** Freeze it there and bring the snapshot home; the guest is gone after. */
+  async freeze(): Promise<Snapshot> {
+    const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
+    await this.#fc.request("guest.freeze", {}, 60000);
+    const snap = await got;
+    this.#frozen = null;
+    if (snap instanceof Error) throw snap;
+    this.#ended = true;
+    this.#fc.close();
+    return snap;
+  }
+
+  /** Drop the link: the guest node stops the guest. */
+  terminate(): void {
+    this.#finish({ kind: "error", message: "terminated" });
+    this.#fc.close();
+  }
+}

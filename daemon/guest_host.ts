@@ -1,0 +1,220 @@
+/**
+ * Guests: user contexts of other nodes' processes, hosted by this daemon in
+ * Workers (core/guest_protocol.ts). Every system call a guest makes goes
+ * through a sync channel to this thread and on over the link to the
+ * process's deputy at home; the reply comes back the same way. If the link
+ * to home breaks, the guest is stopped: its home keeps the authority.
+ *
+ * @module
+ */
+
+import { BlobAssembler, sendBlob } from "../core/guest_protocol.ts";
+import { FrameConn, type LinkMessage } from "../core/link/frame_conn.ts";
+import {
+  createChannelBuffer,
+  serveSyncChannel,
+} from "../core/link/sync_channel.ts";
+import { UserContext } from "../core/runtime/context.ts";
+import { instrumentCached } from "../core/runtime/instrument_cache.ts";
+import { decodeSnapshot, encodeSnapshot } from "../core/runtime/snapshot.ts";
+import {
+  CONTEXT_IMPORTS_URL,
+  type WasiContextOptions,
+} from "../core/wasi/context_imports.ts";
+import { Errno } from "../core/wasi/errno.ts";
+import type { DeputyRequest, DeputyResponse } from "../core/wasi/protocol.ts";
+import type { Logger } from "./log.ts";
+
+/** One hosted guest, as `mps`/status show it. */
+export interface GuestInfo {
+  /** Process ID at home. */
+  pid: number;
+  /** Home node ID. */
+  home: number;
+  /** Program name. */
+  name: string;
+  /** When it arrived (ms). */
+  since: number;
+}
+
+/** Limits on hosting. */
+export interface GuestLimits {
+  /** Most guests at once. */
+  maxGuests: number;
+}
+
+/** Hosts guests arriving on accepted link connections. */
+export class GuestHost {
+  #key: Uint8Array;
+  #self: () => number;
+  #log: Logger;
+  #limits: GuestLimits;
+  #blocked: () => boolean;
+  #guests = new Map<FrameConn, GuestInfo>();
+
+  /** Make a host; `blocked` is read at every arrival (mosctl block). */
+  constructor(
+    key: Uint8Array,
+    self: () => number,
+    blocked: () => boolean,
+    log: Logger,
+    limits: GuestLimits = { maxGuests: 64 },
+  ) {
+    this.#key = key;
+    this.#self = self;
+    this.#blocked = blocked;
+    this.#log = log;
+    this.#limits = limits;
+  }
+
+  /** Guests running now. */
+  guests(): GuestInfo[] {
+    return [...this.#guests.values()];
+  }
+
+  /**
+   * Ask every guest's home to take it back (leaving, expelling), and wait
+   * until they are gone or `timeoutMs` passes. Resolves to how many remain.
+   */
+  async evictAll(timeoutMs: number): Promise<number> {
+    for (const fc of this.#guests.keys()) {
+      fc.send("guest.evict", {}).catch(() => {});
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.#guests.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.#guests.size;
+  }
+
+  /** Serve one accepted TCP connection (authenticates it first). */
+  async serve(conn: Deno.Conn): Promise<void> {
+    let fc: FrameConn;
+    try {
+      fc = await FrameConn.accept(conn, this.#key, this.#self());
+    } catch (e) {
+      this.#log.warn(`link refused: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      await this.#serveGuest(fc);
+    } catch (e) {
+      this.#log.warn(
+        `guest link from node ${fc.peer} failed: ${(e as Error).message}`,
+      );
+    } finally {
+      this.#guests.delete(fc);
+      fc.close();
+    }
+  }
+
+  async #serveGuest(fc: FrameConn): Promise<void> {
+    const blobs = new BlobAssembler();
+    let ctx: UserContext | null = null;
+    let freezing = false;
+    for (let m = await fc.next(); m !== null; m = await fc.next()) {
+      if (m.type === "blob") {
+        blobs.add(m.body);
+        continue;
+      }
+      if (m.type === "guest.start") {
+        if (ctx) {
+          await fc.reply(m, false, "a guest is already running on this link");
+          continue;
+        }
+        try {
+          ctx = await this.#start(fc, m, blobs);
+        } catch (e) {
+          await fc.reply(m, false, (e as Error).message);
+          continue;
+        }
+        const c = ctx;
+        await fc.reply(m, true, { node: this.#self() });
+        c.done.then(async (end) => {
+          if (freezing || end.kind === "frozen") return;
+          this.#guests.delete(fc);
+          await fc.send(
+            "guest.exit",
+            end.kind === "exit" ? { kind: "exit", code: end.code } : {
+              kind: "error",
+              message: end.message,
+            },
+          ).catch(() => {});
+        });
+        continue;
+      }
+      if (m.type === "guest.freeze") {
+        if (!ctx || !ctx.running) {
+          await fc.reply(m, false, "no running guest on this link");
+          continue;
+        }
+        freezing = true;
+        try {
+          const snap = encodeSnapshot(await ctx.freeze());
+          this.#guests.delete(fc);
+          await sendBlob(fc, 2, snap);
+          await fc.send("guest.frozen", { snapshot: 2 });
+          await fc.reply(m, true, {});
+        } catch (e) {
+          freezing = false;
+          await fc.reply(m, false, (e as Error).message);
+        }
+        continue;
+      }
+      await fc.reply(m, false, `unknown request '${m.type}'`).catch(() => {});
+    }
+    // The link is gone: home has the authority, stop the guest here.
+    if (ctx?.running && !freezing) {
+      ctx.terminate();
+      this.#log.warn(
+        `guest ${
+          this.#guests.get(fc)?.pid ?? "?"
+        } stopped: its home link broke`,
+      );
+    }
+  }
+
+  async #start(
+    fc: FrameConn,
+    m: LinkMessage,
+    blobs: BlobAssembler,
+  ): Promise<UserContext> {
+    if (this.#blocked()) throw new Error("node is blocked (it refuses guests)");
+    if (this.#guests.size >= this.#limits.maxGuests) {
+      throw new Error(`node is full (${this.#limits.maxGuests} guests)`);
+    }
+    const b = m.body as Record<string, unknown>;
+    const module = blobs.take(b.module);
+    const snapshot = decodeSnapshot(blobs.take(b.snapshot));
+    const args = (b.args as string[]) ?? [];
+    const env = (b.env as string[]) ?? [];
+    const instrumented = await instrumentCached(module);
+    const sab = createChannelBuffer();
+    // Every call goes home over the link, in order; the worker blocks meanwhile.
+    const server = serveSyncChannel<DeputyRequest, DeputyResponse>(
+      sab,
+      (req) => fc.request<DeputyResponse>("call", { req }, 24 * 3600 * 1000),
+      () => ({ errno: Errno.IO }) as DeputyResponse,
+    );
+    const importsOptions: WasiContextOptions = {
+      sab,
+      args,
+      env,
+      unknown: (b.unknown as WasiContextOptions["unknown"]) ?? {},
+    };
+    const ctx = await UserContext.resume(snapshot, {
+      wasm: instrumented.wasm,
+      importsModule: CONTEXT_IMPORTS_URL,
+      importsOptions,
+    });
+    ctx.done.finally(() => server.close());
+    this.#guests.set(fc, {
+      pid: Number(b.pid),
+      home: fc.peer,
+      name: String(b.name ?? "?"),
+      since: Date.now(),
+    });
+    this.#log.info(`guest ${b.pid} from node ${fc.peer} arrived (${b.name})`);
+    return ctx;
+  }
+}

@@ -1,0 +1,10 @@
+import binaryen from "binaryen";
+import { instrument } from "./core/runtime/instrument.ts";
+import { stripCustomSections } from "./core/runtime/wasm_sections.ts";
+const f = Deno.args[0] ?? "bench/kernels/fib.wasm";
+const plain = await Deno.readFile(f);
+const ins = instrument(plain);
+console.log(JSON.stringify(ins.info.counts));
+const m = binaryen.readBinary(stripCustomSections(ins.wasm, (n) => n.startsWith("dmosix.")));
+m.setFeatures(binaryen.Features.All);
+console.log(m.emitText());
