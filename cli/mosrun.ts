@@ -85,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const dirs = resolveDirs({ dir: a.dir ?? undefined });
   const cluster = await clusterAccess(dirs);
+  // A named node or -L pins the process; -l frees it again.
+  const locked = a.migratable === false ||
+    (a.migratable === null && a.where.kind === "node");
   const start = await chooseStart(a, cluster);
   const cwd = Deno.cwd();
   const notice = (line: string) => console.error(`mosrun: ${line}`);
@@ -102,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       notice,
       cluster: cluster?.access,
       pid: Deno.pid,
+      locked,
     });
   } else {
     const program = a.command[0];
@@ -139,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
       notice,
       cluster: cluster?.access,
       pid: Deno.pid,
+      locked,
     });
   }
   if (start.kind === "node") {
@@ -172,6 +177,10 @@ async function main(argv: string[]): Promise<number> {
             stat: proc.migrating ? "M" : "R",
             time: Math.round((Date.now() - started) / 1000),
             migrations: proc.migrations,
+            locked,
+            startedAt: proc.startedAt,
+            lastMigratedAt: proc.lastMigratedAt,
+            memBytes: proc.memBytes,
             command,
           };
         case "migrate": {

@@ -31,6 +31,10 @@ Options:
   --group ADDR       multicast group (default 239.255.77.88)
   --port N           UDP/TCP port (default 4660)
   --no-multicast     no multicast discovery (use a map: setpe -w)
+  --no-balance       never move processes automatically
+  --load system|cluster
+                     load from /proc (default), or the number of cluster
+                     processes running here (several nodes on one machine)
   --speed N          override the measured speed (10000 = reference CPU)
   --cpus N           override the CPU count (e.g. 0.4 under a cgroup quota)
   --unit SEC         gossip time unit (default 1)
@@ -49,6 +53,8 @@ async function main(args: string[]): Promise<number> {
     group: { type: "string" },
     port: { type: "string" },
     "no-multicast": { type: "boolean" },
+    "no-balance": { type: "boolean" },
+    load: { type: "string" },
     speed: { type: "string" },
     cpus: { type: "string" },
     unit: { type: "string" },
@@ -92,6 +98,10 @@ async function main(args: string[]): Promise<number> {
     ? undefined
     : positiveNumber(values.cpus, "--cpus", 0);
   const dirs = resolveDirs({ dir: values.dir });
+  const loadFrom = values.load ?? "system";
+  if (loadFrom !== "system" && loadFrom !== "cluster") {
+    throw new UsageError(`--load takes system or cluster, got '${loadFrom}'`);
+  }
 
   if (!values.n) {
     return await detach(
@@ -123,6 +133,8 @@ async function main(args: string[]): Promise<number> {
     addr,
     port,
     group: values["no-multicast"] ? null : group,
+    balance: !values["no-balance"],
+    loadFrom,
     unit,
     window,
     deadAfter,

@@ -85,6 +85,8 @@ export interface HomeStartOptions {
   cluster?: ClusterAccess;
   /** The process ID (mosrun's PID). */
   pid?: number;
+  /** Never moved automatically (mosrun -L, or a node named). */
+  locked?: boolean;
 }
 
 /** Where a process's user context runs. */
@@ -115,6 +117,12 @@ export class HomeProcess {
   #where: Location = { kind: "home" };
   /** Migrations done. */
   migrations = 0;
+  /** When it started (ms). */
+  readonly startedAt = Date.now();
+  /** When it last moved (ms), or null. */
+  lastMigratedAt: number | null = null;
+  /** Its memory size at the last freeze, bytes (0 before any). */
+  memBytes = 0;
   #seq: number;
   #busy: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -191,6 +199,7 @@ export class HomeProcess {
       notice?: (l: string) => void;
       cluster?: ClusterAccess;
       pid?: number;
+      locked?: boolean;
     },
   ): Promise<HomeProcess> {
     const ck = await readCheckpointFile(file, RUNTIME_VERSION);
@@ -215,6 +224,7 @@ export class HomeProcess {
         notice: o.notice,
         cluster: o.cluster,
         pid: o.pid,
+        locked: o.locked,
       },
       deputy,
       instrumented,
@@ -364,9 +374,11 @@ export class HomeProcess {
             args: this.#o.args,
             env: this.#o.env,
             unknown: this.#unknown,
+            startedAt: this.startedAt,
+            locked: this.#o.locked ?? false,
           },
           this.#deputy,
-          () => this.#evicted(to),
+          (target) => this.#evicted(to, target),
         ),
       );
     }
@@ -376,20 +388,25 @@ export class HomeProcess {
         to.id !== this.#where.id)
     ) {
       this.migrations++;
+      this.lastMigratedAt = Date.now();
     }
+    this.memBytes = snapshot.memory.pageCount * 65536;
     this.#where = to;
   }
 
-  /** The node hosting us sends us away (it leaves or is expelling): go home. */
-  #evicted(from: Location): void {
+  /**
+   * The node hosting us sends us on: to `target` when its balancer chose one,
+   * else home (it leaves or expels).
+   */
+  #evicted(from: Location, target: unknown): void {
     if (this.#where !== from) return;
-    this.#o.notice?.(
-      `node ${from.kind === "node" ? from.id : "?"} sent the process home`,
-    );
-    this.migrate({ kind: "home" }).catch((e) =>
-      this.#o.notice?.(
-        `could not bring the process home: ${(e as Error).message}`,
-      )
+    const t = target as Location | undefined;
+    const to: Location = t?.kind === "node" && typeof t.addr === "string" &&
+        Number.isInteger(t.id) && Number.isInteger(t.port)
+      ? { kind: "node", id: t.id, addr: t.addr, port: t.port }
+      : { kind: "home" };
+    this.migrate(to).catch((e) =>
+      this.#o.notice?.(`could not move the process: ${(e as Error).message}`)
     );
   }
 

@@ -20,22 +20,36 @@ export function unavailable(v: NodeView | undefined): string | null {
 
 /** The location of a node view; home for the asking node itself. */
 export function locationOf(v: NodeView): Location {
-  return v.self ? { kind: "home" } : { kind: "node", id: v.id, addr: v.address, port: v.port ?? 4660 };
+  return v.self
+    ? { kind: "home" }
+    : { kind: "node", id: v.id, addr: v.address, port: v.port ?? 4660 };
 }
 
 /** Find a node by ID (decimal or 0x hex) or IPv4 address. */
-export function findNodeView(nodes: NodeView[], spec: string | number): NodeView | undefined {
-  if (typeof spec === "string" && isIPv4(spec)) return nodes.find((n) => n.address === spec);
+export function findNodeView(
+  nodes: NodeView[],
+  spec: string | number,
+): NodeView | undefined {
+  if (typeof spec === "string" && isIPv4(spec)) {
+    return nodes.find((n) => n.address === spec);
+  }
   const id = typeof spec === "number" ? spec : parseNodeId(spec);
   return nodes.find((n) => n.id === id);
 }
 
 /** The target of `spec`, or throws an Error saying why it cannot be used. */
-export function resolveTarget(nodes: NodeView[], spec: string | number): Location {
+export function resolveTarget(
+  nodes: NodeView[],
+  spec: string | number,
+): Location {
   if (spec === "home") return { kind: "home" };
   const v = findNodeView(nodes, spec);
   const why = unavailable(v);
-  if (why) throw new Error(`node ${typeof spec === "number" ? formatNodeId(spec) : spec} is ${why}`);
+  if (why) {
+    throw new Error(
+      `node ${typeof spec === "number" ? formatNodeId(spec) : spec} is ${why}`,
+    );
+  }
   return locationOf(v!);
 }
 
@@ -49,14 +63,27 @@ function loadWithOneMore(v: NodeView): number {
  * The best node now: lowest load per capacity once the process is added,
  * among live, unblocked nodes with `needBytes` free; ties go home.
  */
-export function bestNode(nodes: NodeView[], needBytes = 0): NodeView | undefined {
-  const ok = nodes.filter((v) => unavailable(v) === null && v.memFree >= needBytes);
-  ok.sort((a, b) => loadWithOneMore(a) - loadWithOneMore(b) || Number(b.self) - Number(a.self));
+export function bestNode(
+  nodes: NodeView[],
+  needBytes = 0,
+): NodeView | undefined {
+  const ok = nodes.filter((v) =>
+    unavailable(v) === null && v.memFree >= needBytes
+  );
+  ok.sort((a, b) =>
+    loadWithOneMore(a) - loadWithOneMore(b) || Number(b.self) - Number(a.self)
+  );
   return ok[0];
 }
 
 /** A random available node among `ids`. */
-export function randomNode(nodes: NodeView[], ids: number[], random: () => number): NodeView | undefined {
-  const ok = ids.map((id) => nodes.find((n) => n.id === id)).filter((v) => unavailable(v) === null) as NodeView[];
+export function randomNode(
+  nodes: NodeView[],
+  ids: number[],
+  random: () => number,
+): NodeView | undefined {
+  const ok = ids.map((id) => nodes.find((n) => n.id === id)).filter((v) =>
+    unavailable(v) === null
+  ) as NodeView[];
   return ok.length ? ok[Math.floor(random() * ok.length)] : undefined;
 }

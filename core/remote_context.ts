@@ -43,6 +43,10 @@ export interface RemoteStart {
   env: string[];
   /** Non-preview1 wasi imports. */
   unknown: Record<string, Signature>;
+  /** When the process started at home (ms). */
+  startedAt: number;
+  /** Never moved automatically (mosrun -L, or a node named). */
+  locked: boolean;
 }
 
 /** A user context away from home. */
@@ -73,7 +77,7 @@ export class RemoteContext {
   static async start(
     o: RemoteStart,
     deputy: Deputy,
-    onEvict?: () => void,
+    onEvict?: (to: unknown) => void,
   ): Promise<RemoteContext> {
     const fc = await FrameConn.connect(o.addr, o.port, o.key, o.self);
     const rc = new RemoteContext(fc);
@@ -86,6 +90,8 @@ export class RemoteContext {
         args: o.args,
         env: o.env,
         unknown: o.unknown,
+        startedAt: o.startedAt,
+        locked: o.locked,
         module: 1,
         snapshot: 2,
       }, 60000);
@@ -103,7 +109,7 @@ export class RemoteContext {
     return !this.#ended;
   }
 
-  async #serve(deputy: Deputy, onEvict?: () => void): Promise<void> {
+  async #serve(deputy: Deputy, onEvict?: (to: unknown) => void): Promise<void> {
     const fc = this.#fc;
     for (let m = await fc.next(); m !== null; m = await fc.next()) {
       if (m.type === "call") {
@@ -118,7 +124,7 @@ export class RemoteContext {
         }
         await fc.reply(m, true, res).catch(() => {});
       } else if (m.type === "guest.evict") {
-        onEvict?.();
+        onEvict?.((m.body as { to?: unknown })?.to);
       } else if (m.type === "blob") {
         this.#blobs.add(m.body);
       } else if (m.type === "guest.frozen") {

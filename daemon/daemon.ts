@@ -31,6 +31,7 @@ import type { DatagramTransport } from "../core/transport.ts";
 import { VERSION } from "../core/version.ts";
 import { ControlServer } from "./control_server.ts";
 import { GuestHost } from "./guest_host.ts";
+import { BalancerLoop } from "./balancer_loop.ts";
 import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
 import type { ControlOp } from "../core/control_protocol.ts";
@@ -56,6 +57,14 @@ export interface DaemonConfig {
   speed?: number;
   /** CPU count override. */
   cpus?: number;
+  /** Move processes automatically (default true). */
+  balance?: boolean;
+  /**
+   * "system": load from /proc (the whole machine); "cluster": the number of
+   * cluster processes running on this node (for several nodes emulated on
+   * one machine, where /proc is shared).
+   */
+  loadFrom?: "system" | "cluster";
 }
 
 /** Counters shown by `mosctl status --json`. */
@@ -88,6 +97,8 @@ export class Daemon {
   #recvLoop: Promise<void> | null = null;
   #tcp: Deno.Listener | null = null;
   #guests!: GuestHost;
+  #balancer!: BalancerLoop;
+  #balancing = false;
   #acceptLoop: Promise<void> | null = null;
   /** Traffic counters. */
   readonly stats: DaemonStats = {
@@ -195,6 +206,15 @@ export class Daemon {
       );
     }
     this.#acceptLoop = this.#acceptLinks(this.#tcp);
+    this.#balancer = new BalancerLoop({
+      self: () => this.#node.self,
+      views: () => this.#node.views(),
+      runDir: this.#cfg.dirs.runDir,
+      guests: this.#guests,
+      log: this.#log,
+      random: Math.random,
+    });
+    this.#balancer.enabled = this.#cfg.balance ?? true;
     this.#control = await ControlServer.listen(
       dirs.socketPath,
       deriveKey(secret, "control"),
@@ -254,14 +274,23 @@ export class Daemon {
 
   #tick(): void {
     try {
-      const step = this.#node.tick({
-        ...this.#sampler.sample(),
-        speed: this.#speed,
-      });
+      const sample = this.#sampler.sample();
+      if (this.#cfg.loadFrom === "cluster") {
+        sample.load = this.#balancer.runningHere;
+      }
+      const step = this.#node.tick({ ...sample, speed: this.#speed });
       for (const l of step.log) this.#log.info(l);
       this.#sendAll(step.out);
     } catch (e) {
       this.#log.warn(`tick failed: ${(e as Error).message}`);
+    }
+    if (!this.#balancing && !this.#node.isOff) {
+      this.#balancing = true;
+      this.#balancer.round()
+        .catch((e) =>
+          this.#log.warn(`balance round failed: ${(e as Error).message}`)
+        )
+        .finally(() => this.#balancing = false);
     }
   }
 
@@ -423,6 +452,8 @@ export class Daemon {
       memTotal: self.memTotal,
       memFree: self.memFree,
       guests: this.#guests.guests().length,
+      balance: this.#balancer.enabled,
+      loadFrom: this.#cfg.loadFrom ?? "system",
       stats: this.stats,
     };
   }

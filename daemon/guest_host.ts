@@ -35,6 +35,12 @@ export interface GuestInfo {
   name: string;
   /** When it arrived (ms). */
   since: number;
+  /** When it started at home (ms). */
+  startedAt: number;
+  /** Its memory at arrival, bytes. */
+  memBytes: number;
+  /** Never moved automatically. */
+  locked: boolean;
 }
 
 /** Limits on hosting. */
@@ -70,6 +76,17 @@ export class GuestHost {
   /** Guests running now. */
   guests(): GuestInfo[] {
     return [...this.#guests.values()];
+  }
+
+  /** Ask guest `pid`'s home to move it to `to` (the balancer's choice). */
+  move(pid: number, to: unknown): boolean {
+    for (const [fc, g] of this.#guests) {
+      if (g.pid === pid) {
+        fc.send("guest.evict", { to }).catch(() => {});
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -213,6 +230,9 @@ export class GuestHost {
       home: fc.peer,
       name: String(b.name ?? "?"),
       since: Date.now(),
+      startedAt: Number(b.startedAt) || Date.now(),
+      memBytes: snapshot.memory.pageCount * 65536,
+      locked: b.locked === true,
     });
     this.#log.info(`guest ${b.pid} from node ${fc.peer} arrived (${b.name})`);
     return ctx;

@@ -7,10 +7,13 @@
  *   body (the loop exits to the call and is re-entered, so the hot loop
  *   holds no call); functions in call-graph cycles (recursion, where short
  *   loops may never count down) count down a global at entry, and a loop
- *   whose every iteration calls such a function needs no countdown;
+ *   that calls such a function counts down only on the paths of an
+ *   iteration that call none (placeEdgeCounts);
  * - unwind support only: every call that can unwind (to preempt, to the
  *   blocking WASI imports, or to a function that can) sits in a try whose
- *   handler saves the locals live at that call (liveness.ts) and rethrows;
+ *   handler saves the locals live at that call (liveness.ts; after it for
+ *   calls to module functions, whose frames resume with the result) and
+ *   rethrows;
  *   the runtime sets the state global and the call site that started it
  *   throws. Nothing runs on the normal path but the countdowns (V8's try is
  *   zero-cost). No rewind code exists in the running module: resuming uses
@@ -91,8 +94,6 @@ export interface InstrumentOptions {
     noEntryChecks?: boolean;
     noSiteChecks?: boolean;
     inlineCountdown?: boolean;
-    edgeCounter?: "local" | "global";
-    emptyHandler?: boolean;
   };
 }
 
@@ -723,10 +724,11 @@ function transformFunction(
   if (loops.length > 0 || entry) {
     const c = addVar(func, binaryen.i32);
     let localCount = false;
-    // Countdowns of the recursion's budget on call-free paths (see placeEdgeCounts).
-    const t = entry && ctx.experiment.edgeCounter !== "local"
-      ? addVar(func, binaryen.i32)
-      : -1;
+    // On the call-free paths of a loop that calls checked functions (see
+    // placeEdgeCounts): a recursive function counts its global budget
+    // there too (measured faster on Ackermann than a local countdown live
+    // across the recursive call), others a local countdown.
+    const t = entry ? addVar(func, binaryen.i32) : -1;
     const edgeCount = () => {
       if (t >= 0) return m.block(null, entryCheck(ctx, t));
       localCount = true;
@@ -824,11 +826,7 @@ function transformFunction(
       replaceInParent(
         func,
         s,
-        m.try(label, body, [N.tag], [
-          ctx.experiment.emptyHandler
-            ? m.rethrow(label)
-            : m.block(null, [save, m.rethrow(label)]),
-        ]),
+        m.try(label, body, [N.tag], [m.block(null, [save, m.rethrow(label)])]),
       );
       k++;
       continue;

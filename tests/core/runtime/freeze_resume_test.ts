@@ -89,6 +89,29 @@ Deno.test("deep recursion frozen mid-way resumes to the same result", async () =
   equal(readOutput(output), want);
 });
 
+Deno.test("Ackermann-style recursion and a loop that rarely recurses freeze within milliseconds and resume to the same output", async () => {
+  const want = await uninterrupted("ack");
+  const output = newOutput();
+  let ctx = await UserContext.start(options("ack", output));
+  const freezeAndResume = async () => {
+    const inAck = !readOutput(output).includes("ack ");
+    const snap = await ctx.freeze({ timeoutMs: 5000 });
+    const ms = ctx.lastFreeze!.latencyMs;
+    ok(ms < 250, `freeze latency ${ms} ms`);
+    // Frozen inside the recursion (not yet printed): its frames were saved.
+    if (inAck) ok(snap.frames.length > 100, `${snap.frames.length} frames`);
+    ctx = await UserContext.resume(viaBytes(snap), options("ack", output));
+  };
+  await sleep(30);
+  if (ctx.running) await freezeAndResume();
+  // Then in the loop whose iterations call the recursive function rarely.
+  await waitFor(() => readOutput(output).includes("ack "), 10_000);
+  await sleep(30);
+  if (ctx.running) await freezeAndResume();
+  deepEqual(await ctx.done, { kind: "exit", code: 0 });
+  equal(readOutput(output), want);
+});
+
 Deno.test("a freeze while blocked reading stdin interrupts the read, which happens again after resume", async () => {
   const output = newOutput();
   const ctx = await UserContext.start(

@@ -13,7 +13,7 @@ import {
 
 const memo = new Map<string, InstrumentedModule>();
 
-/** The plain module of test program `name` (counter, deep, reader). */
+/** The plain module of test program `name` (counter, deep, reader, ack). */
 export function plainModule(name: string): Uint8Array {
   return Deno.readFileSync(new URL(`./${name}.wasm`, import.meta.url));
 }
