@@ -145,6 +145,12 @@ async function main(args: string[]): Promise<number> {
     if (values.log) log.warn((e as Error).message);
     throw e;
   });
+  // A daemon must keep serving: a stray rejection (a peer that hung up in
+  // the middle of something) is logged, never fatal.
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    log.warn(`unhandled: ${(e.reason as Error)?.message ?? e.reason}`);
+  });
   const { promise, resolve } = Promise.withResolvers<void>();
   const onSignal = () => daemon.stop().then(resolve);
   for (const sig of ["SIGTERM", "SIGINT"] as const) {

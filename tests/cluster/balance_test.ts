@@ -83,9 +83,11 @@ Deno.test(
       );
       const w = await where();
       assert(
-      spread >= 0,
-      `not spread: ${w.join(" ")}\n${await Deno.readTextFile(join(home.dir, "log"))}`,
-    );
+        spread >= 0,
+        `not spread: ${w.join(" ")}\n${await Deno.readTextFile(
+          join(home.dir, "log"),
+        )}`,
+      );
       assert.equal(w[0], 0, "the -L process left home");
       kids[0].kill("SIGTERM");
       const outs = await Promise.all(
