@@ -97,16 +97,18 @@ async function main(argv: string[]): Promise<number> {
       base: a.checkpointBase,
       everyMs: a.checkpointMinutes === null ? 0 : a.checkpointMinutes * 60_000,
     };
+  // What a fresh start and a resume share.
+  const common = {
+    stdio: denoStdio(),
+    checkpoint: policy,
+    notice,
+    cluster: cluster?.access,
+    pid: Deno.pid,
+    locked,
+  };
   let proc: HomeProcess;
   if (a.resume !== null) {
-    proc = await HomeProcess.resume(a.resume, {
-      stdio: denoStdio(),
-      checkpoint: policy,
-      notice,
-      cluster: cluster?.access,
-      pid: Deno.pid,
-      locked,
-    });
+    proc = await HomeProcess.resume(a.resume, common);
   } else {
     const program = a.command[0];
     let module: Uint8Array;
@@ -138,12 +140,7 @@ async function main(argv: string[]): Promise<number> {
       env: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
       cwd,
       preopens,
-      stdio: denoStdio(),
-      checkpoint: policy,
-      notice,
-      cluster: cluster?.access,
-      pid: Deno.pid,
-      locked,
+      ...common,
     });
   }
   if (start.kind === "node") {

@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { seededRandom } from "../../core/gossip_sim.ts";
 import { join } from "node:path";
 import {
   LocalCluster,
@@ -17,18 +18,6 @@ import { deriveKey, loadSecret } from "../../core/secret.ts";
 import { encodeFrame } from "../../core/wire.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function oneLineError(stderr: string, cmd: string): void {
   const lines = stderr.trim().split("\n");
@@ -67,7 +56,7 @@ Deno.test(
         hostname: "127.0.12.200",
         port: 0,
       });
-      const rand = prng(Number(Deno.env.get("DMOSIX_FUZZ_SEED") ?? 1));
+      const rand = seededRandom(Number(Deno.env.get("DMOSIX_FUZZ_SEED") ?? 1));
       const iters = Number(Deno.env.get("DMOSIX_FUZZ_ITERS") ?? 4000);
       const valid = (seq: number, body: unknown) =>
         encodeDatagram(key, {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../../core/gossip_sim.ts";
 import {
   ClusterNode,
   type GossipData,
@@ -12,17 +13,6 @@ import type { MapNode } from "../../core/map.ts";
 
 const KEY = new TextEncoder().encode("0123456789abcdef0123456789abcdef");
 const PORT = 4660;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLE: LoadSample = {
   load: 0.5,
@@ -50,7 +40,7 @@ class Sim {
   #loops: Promise<void>[] = [];
 
   constructor(n: number, opts: { map?: boolean; deadAfter?: number } = {}) {
-    const random = prng(7);
+    const random = seededRandom(7);
     const map: MapNode[] = Array.from(
       { length: n },
       (_, i) => ({ id: i + 1, ip: `10.0.0.${i + 1}`, aliases: [] }),
@@ -174,7 +164,7 @@ Deno.test("map nodes never heard from are listed dead with age -1", () => {
     port: PORT,
     window: 4,
     unit: 1,
-    random: prng(1),
+    random: seededRandom(1),
   });
   n.setMap([{ id: 1, ip: "10.0.0.1", aliases: [] }, {
     id: 9,
@@ -224,7 +214,7 @@ Deno.test("a node with another key is never admitted", async () => {
   const stranger = sim.add(
     40,
     "10.0.0.40",
-    prng(3),
+    seededRandom(3),
     null,
     undefined,
     new TextEncoder().encode("another-key-another-key-another!!"),
@@ -238,7 +228,7 @@ Deno.test("a node with another key is never admitted", async () => {
 
 Deno.test("with a map, nodes outside it are ignored and logged once", async () => {
   const sim = new Sim(3, { map: true });
-  const outsider = sim.add(77, "10.0.0.77", prng(5), [{
+  const outsider = sim.add(77, "10.0.0.77", seededRandom(5), [{
     id: 1,
     ip: "10.0.0.1",
     aliases: [],

@@ -1,4 +1,5 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { seededRandom } from "../../core/gossip_sim.ts";
 import {
   FrameDecoder,
   readFrames,
@@ -7,18 +8,6 @@ import {
 import { encodeFrame, type Envelope, WireError } from "../../core/wire.ts";
 
 const KEY = new Uint8Array(32).fill(42);
-
-/** mulberry32: small seeded PRNG, returns [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function env(seq: number, body: unknown, from = 7): Envelope {
   return { type: "link.data", from, boot: 99, seq, ts: 1000 + seq, body };
@@ -61,7 +50,7 @@ function reasonOf(f: () => unknown): string {
 }
 
 Deno.test("FrameDecoder decodes keyed frames whatever the chunk splits", () => {
-  const rand = prng(1);
+  const rand = seededRandom(1);
   const envs = Array.from(
     { length: 40 },
     (_, i) =>
@@ -94,7 +83,9 @@ Deno.test("FrameDecoder decodes keyless frames of any wire value", () => {
   ];
   const stream = concat(values.map((v) => encodeFrame(null, v)));
   const dec = new FrameDecoder({ key: null });
-  const got = randomSplit(stream, prng(2), 4).flatMap((c) => dec.push(c));
+  const got = randomSplit(stream, seededRandom(2), 4).flatMap((c) =>
+    dec.push(c)
+  );
   deepStrictEqual(got, values);
 });
 
@@ -176,7 +167,7 @@ Deno.test("readFrames reads from a ReadableStream and from a read(p) reader", as
     env(3, new Uint8Array(100_000).fill(3)),
   ];
   const bytes = concat(envs.map((e) => encodeFrame(KEY, e)));
-  const chunks = randomSplit(bytes, prng(3), 20_000);
+  const chunks = randomSplit(bytes, seededRandom(3), 20_000);
 
   const stream = ReadableStream.from(chunks);
   const fromStream: unknown[] = [];
