@@ -14,7 +14,7 @@ import {
   nodesOf,
   statusOf,
 } from "./cluster_probe.ts";
-import { canUseNetns, createLab } from "./netns.ts";
+import { canUseNetns, createLab } from "../../tools/netns.ts";
 import { nodeIdFromIPv4 } from "../../core/ids.ts";
 
 const N = 8;
