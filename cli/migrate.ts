@@ -56,9 +56,14 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (target === "balance") {
-    throw new CliError(
-      "automatic balancing is not available in this version (name a node or 'home')",
-    );
+    // The home node's balancer decides for this one process, now.
+    const r = await callNode<{ to: number | null }>(values.dir, "balance", {
+      pid,
+    });
+    const where = r.to === null ? "stays" : formatNodeId(r.to);
+    if (values.json) printJson({ pid, balance: r.to });
+    else console.log(where);
+    return 0;
   }
   let to: Location = { kind: "home" };
   if (target !== "home") {

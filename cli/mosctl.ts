@@ -21,6 +21,7 @@ const HELP = `Usage: mosctl COMMAND [ARG] [--json] [--dir DIR]
 Commands:
   block | noblock       refuse / accept guest processes on this node
   expel                 send the guests away (home) and block
+  bring                 bring this node's own processes home and keep them there
   status [ID]           this node's status, or what is known of node ID
   whois [ID|IP]         node ID -> address, address -> node ID (no arg: this node's ID)
   isup ID               print up or down; exit 0 when up, 1 when not
@@ -100,6 +101,12 @@ async function main(args: string[]): Promise<number> {
         { blocked: cmd === "block" },
         cmd === "block" ? "blocked" : "not blocked",
       );
+      return 0;
+    }
+    case "bring": {
+      if (arg !== undefined) throw new UsageError("bring takes no argument");
+      const r = await callNode<{ brought: number }>(dir, "bring");
+      out({ brought: r.brought }, `brought ${r.brought} processes home`);
       return 0;
     }
     case "expel": {

@@ -166,6 +166,10 @@ async function main(argv: string[]): Promise<number> {
       switch (op) {
         case "checkpoint":
           return { path: await proc.checkpoint() };
+        case "lock":
+          // mosctl bring: home, and kept there.
+          proc.locked = true;
+          return { locked: true };
         case "status":
           return {
             pid: Deno.pid,
@@ -174,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
             stat: proc.migrating ? "M" : "R",
             time: Math.round((Date.now() - started) / 1000),
             migrations: proc.migrations,
-            locked,
+            locked: proc.locked,
             startedAt: proc.startedAt,
             lastMigratedAt: proc.lastMigratedAt,
             memBytes: proc.memBytes,
@@ -184,6 +188,9 @@ async function main(argv: string[]): Promise<number> {
           const to = args.to as Location;
           if (to?.kind !== "home" && to?.kind !== "node") {
             throw new Error("bad target");
+          }
+          if (args.auto === true && proc.locked) {
+            throw new Error("pinned: it does not move automatically");
           }
           if (to.kind === "node" && !cluster) {
             throw new Error(

@@ -22,6 +22,8 @@ export const ADMIN_OPS = [
   "noblock",
   "setspeed",
   "expel",
+  "bring",
+  "balance",
 ] as const;
 
 /** Every operation name. */

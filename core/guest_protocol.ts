@@ -14,31 +14,114 @@
  *   {kind: "error", message} when the program ends there.
  *
  * Large byte strings travel as chunks so no frame exceeds the link's limit.
+ * A snapshot travels as three blobs (encoded header, page list, memory
+ * data): the memory goes straight from the snapshot's buffer into shared
+ * memory at the other end, with no whole-snapshot encoding, checksum or
+ * copy (the link MACs every byte already).
  *
  * @module
  */
 
 import type { FrameConn } from "./link/frame_conn.ts";
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  PAGE_SIZE,
+  type Snapshot,
+} from "./runtime/snapshot.ts";
 
-/** Largest chunk of a blob in one frame. */
-export const BLOB_CHUNK = 8 * 1024 * 1024;
+/** Largest chunk of a blob in one frame (small: the peer works on one while the next is encoded). */
+export const BLOB_CHUNK = 1024 * 1024;
 /** Largest blob accepted (a snapshot of a 4 GiB memory plus headers). */
 export const MAX_BLOB = 4 * 1024 * 1024 * 1024 + 1024 * 1024;
 
-/** Send `bytes` as blob `id` in chunks. */
+/**
+ * Send `bytes` as blob `id` in chunks; `shared` asks the receiver to
+ * assemble it in a SharedArrayBuffer (memory data, handed to a Worker).
+ */
 export async function sendBlob(
   fc: FrameConn,
   id: number,
   bytes: Uint8Array,
+  shared = false,
 ): Promise<void> {
+  const extra = shared ? { shared: true } : {};
   if (bytes.length === 0) {
-    await fc.send("blob", { id, at: 0, total: 0, data: new Uint8Array(0) });
+    await fc.send("blob", {
+      id,
+      at: 0,
+      total: 0,
+      data: new Uint8Array(0),
+      ...extra,
+    });
     return;
   }
   for (let at = 0; at < bytes.length; at += BLOB_CHUNK) {
     const data = bytes.subarray(at, Math.min(at + BLOB_CHUNK, bytes.length));
-    await fc.send("blob", { id, at, total: bytes.length, data });
+    await fc.send("blob", { id, at, total: bytes.length, data, ...extra });
   }
+}
+
+/** Blob ids of a snapshot sent with {@linkcode sendSnapshot}. */
+export interface SnapshotRef {
+  /** encodeSnapshot of the snapshot without its memory pages. */
+  header: number;
+  /** Present page indexes, u32 little-endian. */
+  pages: number;
+  /** The present pages' bytes. */
+  data: number;
+}
+
+/** Send `s` as blobs `id`, `id + 1`, `id + 2`; returns their ref. */
+export async function sendSnapshot(
+  fc: FrameConn,
+  id: number,
+  s: Snapshot,
+): Promise<SnapshotRef> {
+  const ref = { header: id, pages: id + 1, data: id + 2 };
+  const m = s.memory;
+  const header = encodeSnapshot({
+    ...s,
+    memory: {
+      pageCount: m.pageCount,
+      pages: new Uint32Array(0),
+      data: new Uint8Array(0),
+    },
+  });
+  const pages = new Uint8Array(m.pages.length * 4);
+  const dv = new DataView(pages.buffer);
+  m.pages.forEach((p, i) => dv.setUint32(i * 4, p, true));
+  await sendBlob(fc, ref.header, header);
+  await sendBlob(fc, ref.pages, pages);
+  await sendBlob(fc, ref.data, m.data, true);
+  return ref;
+}
+
+/** Take the snapshot `ref` names out of `blobs`; throws on anything malformed. */
+export function takeSnapshot(blobs: BlobAssembler, ref: unknown): Snapshot {
+  const r = ref as Partial<SnapshotRef> | undefined;
+  const header = decodeSnapshot(blobs.take(r?.header));
+  const pageBytes = blobs.take(r?.pages);
+  const data = blobs.take(r?.data);
+  if (pageBytes.length % 4 !== 0) throw new Error("malformed page list");
+  const n = pageBytes.length / 4;
+  const dv = new DataView(
+    pageBytes.buffer,
+    pageBytes.byteOffset,
+    pageBytes.byteLength,
+  );
+  const pages = new Uint32Array(n);
+  const pageCount = header.memory.pageCount;
+  for (let i = 0; i < n; i++) {
+    pages[i] = dv.getUint32(i * 4, true);
+    if (pages[i] >= pageCount || (i > 0 && pages[i] <= pages[i - 1])) {
+      throw new Error("snapshot page index out of order or range");
+    }
+  }
+  if (data.length !== n * PAGE_SIZE) {
+    throw new Error("snapshot memory does not match its page list");
+  }
+  return { ...header, memory: { pageCount, pages, data } };
 }
 
 /** Assembles blobs from `blob` messages. */
@@ -52,6 +135,7 @@ export class BlobAssembler {
       at?: unknown;
       total?: unknown;
       data?: unknown;
+      shared?: unknown;
     };
     if (
       !Number.isSafeInteger(b?.id) || !Number.isSafeInteger(b.at) ||
@@ -64,7 +148,13 @@ export class BlobAssembler {
     }
     let p = this.#parts.get(b.id as number);
     if (!p) {
-      p = { buf: new Uint8Array(b.total as number), got: 0 };
+      const total = b.total as number;
+      p = {
+        buf: b.shared === true
+          ? new Uint8Array(new SharedArrayBuffer(total))
+          : new Uint8Array(total),
+        got: 0,
+      };
       this.#parts.set(b.id as number, p);
     }
     if (p.buf.length !== b.total) throw new Error("blob chunk of another size");

@@ -119,6 +119,8 @@ export class HomeProcess {
   migrations = 0;
   /** When it started (ms). */
   readonly startedAt = Date.now();
+  /** Pinned: never moved automatically (mosrun -L, a named node, mosctl bring). */
+  locked: boolean;
   /** When it last moved (ms), or null. */
   lastMigratedAt: number | null = null;
   /** Its memory size at the last freeze, bytes (0 before any). */
@@ -138,6 +140,7 @@ export class HomeProcess {
     seq: number,
   ) {
     this.#o = o;
+    this.locked = o.locked ?? false;
     this.#deputy = deputy;
     this.#instrumented = instrumented;
     this.#unknown = unknown;
@@ -375,7 +378,7 @@ export class HomeProcess {
             env: this.#o.env,
             unknown: this.#unknown,
             startedAt: this.startedAt,
-            locked: this.#o.locked ?? false,
+            locked: this.locked,
           },
           this.#deputy,
           (target) => this.#evicted(to, target),
@@ -399,13 +402,19 @@ export class HomeProcess {
    * else home (it leaves or expels).
    */
   #evicted(from: Location, target: unknown): void {
-    if (this.#where !== from) return;
     const t = target as Location | undefined;
-    const to: Location = t?.kind === "node" && typeof t.addr === "string" &&
-        Number.isInteger(t.id) && Number.isInteger(t.port)
+    // A pinned process only ever goes home when sent away.
+    const to: Location = !this.locked && t?.kind === "node" &&
+        typeof t.addr === "string" && Number.isInteger(t.id) &&
+        Number.isInteger(t.port)
       ? { kind: "node", id: t.id, addr: t.addr, port: t.port }
       : { kind: "home" };
-    this.migrate(to).catch((e) =>
+    // Judged when its turn comes: another move may have happened meanwhile.
+    const run = this.#busy.then(() => {
+      if (this.#where !== from) return;
+      return this.migrate(to);
+    });
+    run.catch((e) =>
       this.#o.notice?.(`could not move the process: ${(e as Error).message}`)
     );
   }

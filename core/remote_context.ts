@@ -7,14 +7,16 @@
  * @module
  */
 
-import { BlobAssembler, sendBlob } from "./guest_protocol.ts";
-import { FrameConn } from "./link/frame_conn.ts";
-import type { ContextEnd } from "./runtime/context.ts";
 import {
-  decodeSnapshot,
-  encodeSnapshot,
-  type Snapshot,
-} from "./runtime/snapshot.ts";
+  BlobAssembler,
+  sendBlob,
+  sendSnapshot,
+  takeSnapshot,
+} from "./guest_protocol.ts";
+import { FrameConn } from "./link/frame_conn.ts";
+import { type ContextEnd, UserContext } from "./runtime/context.ts";
+import type { Snapshot } from "./runtime/snapshot.ts";
+import { CONTEXT_IMPORTS_URL } from "./wasi/context_imports.ts";
 import type { Deputy } from "./wasi/deputy.ts";
 import type { DeputyRequest } from "./wasi/protocol.ts";
 import type { Signature } from "./wasi/signatures.ts";
@@ -83,7 +85,7 @@ export class RemoteContext {
     const rc = new RemoteContext(fc);
     try {
       await sendBlob(fc, 1, o.module);
-      await sendBlob(fc, 2, encodeSnapshot(o.snapshot));
+      const snapshot = await sendSnapshot(fc, 2, o.snapshot);
       const started = fc.request("guest.start", {
         pid: o.pid,
         name: o.name,
@@ -93,7 +95,7 @@ export class RemoteContext {
         startedAt: o.startedAt,
         locked: o.locked,
         module: 1,
-        snapshot: 2,
+        snapshot,
       }, 60000);
       rc.#serve(deputy, onEvict);
       await started;
@@ -131,8 +133,9 @@ export class RemoteContext {
         // After its blob chunks, in order on the link.
         let snap: Snapshot | Error;
         try {
-          snap = decodeSnapshot(
-            this.#blobs.take((m.body as { snapshot?: unknown }).snapshot),
+          snap = takeSnapshot(
+            this.#blobs,
+            (m.body as { snapshot?: unknown }).snapshot,
           );
         } catch (e) {
           snap = e as Error;
@@ -140,6 +143,7 @@ export class RemoteContext {
         this.#frozen?.(snap);
       } else if (m.type === "guest.exit") {
         const b = m.body as { kind: string; code?: number; message?: string };
+        UserContext.dropSpare(); // nothing will resume here
         this.#finish(
           b.kind === "exit"
             ? { kind: "exit", code: Number(b.code) }
@@ -161,6 +165,8 @@ export class RemoteContext {
   /** Freeze it there and bring the snapshot home; the guest is gone after. */
   async freeze(): Promise<Snapshot> {
     const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
+    // It usually continues at home next: have a worker ready for it.
+    UserContext.prewarm(CONTEXT_IMPORTS_URL);
     await this.#fc.request("guest.freeze", {}, 60000);
     const snap = await got;
     this.#frozen = null;

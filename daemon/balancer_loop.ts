@@ -57,8 +57,36 @@ export class BalancerLoop {
     this.#d = d;
   }
 
-  /** Own processes running at home, from their sockets. */
-  async #homeProcs(): Promise<HomeStatus[]> {
+  /** Bring every own process running elsewhere home and pin it there; how many. */
+  async bringHome(): Promise<number> {
+    // Our recent moves no longer stand for load over there.
+    this.#sent = [];
+    let n = 0;
+    for (const pid of this.#ownPids()) {
+      try {
+        await callProc(this.#d.runDir, pid, "lock", {}, 5000);
+        const s = await callProc<HomeStatus>(
+          this.#d.runDir,
+          pid,
+          "status",
+          {},
+          5000,
+        );
+        if (s.where !== 0) {
+          await callProc(this.#d.runDir, pid, "migrate", {
+            to: { kind: "home" },
+            wait: true,
+          }, 60000);
+          n++;
+        }
+      } catch (e) {
+        this.#d.log.warn(`bring: ${pid}: ${(e as Error).message}`);
+      }
+    }
+    return n;
+  }
+
+  #ownPids(): number[] {
     const pids: number[] = [];
     try {
       for (const e of Deno.readDirSync(procsDir(this.#d.runDir))) {
@@ -66,8 +94,14 @@ export class BalancerLoop {
         if (m) pids.push(Number(m[1]));
       }
     } catch {
-      return [];
+      // none yet
     }
+    return pids;
+  }
+
+  /** Own processes running at home, from their sockets. */
+  async #homeProcs(): Promise<HomeStatus[]> {
+    const pids = this.#ownPids();
     const out: HomeStatus[] = [];
     await Promise.all(pids.map(async (pid) => {
       try {
@@ -86,13 +120,19 @@ export class BalancerLoop {
     return out;
   }
 
-  /** One round: look, decide, move. */
-  async round(now = Date.now()): Promise<void> {
+  /**
+   * One round: look, decide, move. With `only`, consider just that process,
+   * even if balancing is off or it is pinned (`migrate PID balance`); the
+   * result says where it goes (null: it stays).
+   */
+  async round(now = Date.now(), only?: number): Promise<number | null> {
     const self = this.#d.self();
     const home = await this.#homeProcs();
     const guests = this.#d.guests.guests();
-    this.runningHere = home.length + guests.length;
-    if (!this.enabled || this.runningHere === 0) return;
+    if (only === undefined) this.runningHere = home.length + guests.length;
+    if (only === undefined && (!this.enabled || this.runningHere === 0)) {
+      return null;
+    }
     const procs: ProcInfo[] = [
       ...home.map((h) => ({
         pid: h.pid,
@@ -118,11 +158,23 @@ export class BalancerLoop {
     ];
     this.#sent = this.#sent.filter((s) => now - s.at < 60000);
     const views = this.#d.views();
+    if (only !== undefined && !procs.some((p) => p.pid === only)) {
+      throw new Error(`process ${only} does not run on this node`);
+    }
+    // For `migrate PID balance` the others stay in the picture (they load
+    // this node) but only PID may move, pinned or not.
+    const candidates = only === undefined
+      ? procs
+      : procs.map((p) =>
+        p.pid === only
+          ? { ...p, locked: false, lastMigratedAt: null }
+          : { ...p, locked: true }
+      );
     const decisions = decide({
       self,
       now,
       nodes: views,
-      procs,
+      procs: candidates,
       sent: this.#sent,
     }, this.#d.random);
     for (const dec of decisions) {
@@ -141,7 +193,11 @@ export class BalancerLoop {
         } s)`,
       );
       if (proc.home === self) {
-        callProc(this.#d.runDir, dec.pid, "migrate", { to, wait: false }, 5000)
+        callProc(this.#d.runDir, dec.pid, "migrate", {
+          to,
+          wait: false,
+          auto: only === undefined,
+        }, 5000)
           .catch((e) =>
             this.#d.log.warn(`balance: ${dec.pid}: ${(e as Error).message}`)
           );
@@ -149,5 +205,6 @@ export class BalancerLoop {
         this.#d.guests.move(dec.pid, to);
       }
     }
+    return decisions.find((d) => d.pid === only)?.to ?? null;
   }
 }

@@ -392,6 +392,18 @@ export class Daemon {
       }
       case "guests":
         return { guests: this.#guests.guests() };
+      case "balance": {
+        const pid = Number(args.pid);
+        if (!Number.isInteger(pid) || pid <= 0) {
+          throw new Error("balance needs a process ID");
+        }
+        return { to: await this.#balancer.round(Date.now(), pid) };
+      }
+      case "bring": {
+        const brought = await this.#balancer.bringHome();
+        this.#log.info(`brought ${brought} processes home`);
+        return { brought };
+      }
       case "expel": {
         this.#node.setBlocked(true);
         const left = await this.#guests.evictAll(15000);

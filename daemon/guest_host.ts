@@ -8,15 +8,21 @@
  * @module
  */
 
-import { BlobAssembler, sendBlob } from "../core/guest_protocol.ts";
+import {
+  BlobAssembler,
+  sendSnapshot,
+  takeSnapshot,
+} from "../core/guest_protocol.ts";
 import { FrameConn, type LinkMessage } from "../core/link/frame_conn.ts";
 import {
   createChannelBuffer,
   serveSyncChannel,
 } from "../core/link/sync_channel.ts";
-import { UserContext } from "../core/runtime/context.ts";
-import { instrumentCached } from "../core/runtime/instrument_cache.ts";
-import { decodeSnapshot, encodeSnapshot } from "../core/runtime/snapshot.ts";
+import { moduleHash, UserContext } from "../core/runtime/context.ts";
+import {
+  type CachedModule,
+  instrumentCached,
+} from "../core/runtime/instrument_cache.ts";
 import {
   CONTEXT_IMPORTS_URL,
   type WasiContextOptions,
@@ -49,6 +55,11 @@ export interface GuestLimits {
   maxGuests: number;
 }
 
+/** Instrumented modules kept in memory. */
+const MODULES_KEPT = 16;
+/** How long a worker kept ready for the next guest waits, ms. */
+const SPARE_IDLE_MS = 60_000;
+
 /** Hosts guests arriving on accepted link connections. */
 export class GuestHost {
   #key: Uint8Array;
@@ -57,6 +68,8 @@ export class GuestHost {
   #limits: GuestLimits;
   #blocked: () => boolean;
   #guests = new Map<FrameConn, GuestInfo>();
+  /** Instrumented modules by hash of the original (most recent last). */
+  #modules = new Map<string, CachedModule>();
 
   /** Make a host; `blocked` is read at every arrival (mosctl block). */
   constructor(
@@ -101,6 +114,7 @@ export class GuestHost {
     while (this.#guests.size > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    UserContext.dropSpare(); // it would keep a stopping daemon alive
     return this.#guests.size;
   }
 
@@ -112,6 +126,10 @@ export class GuestHost {
     } catch (e) {
       this.#log.warn(`link refused: ${(e as Error).message}`);
       return;
+    }
+    // A guest is probably coming: load its worker while its state arrives.
+    if (!this.#blocked()) {
+      UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     }
     try {
       await this.#serveGuest(fc);
@@ -167,10 +185,11 @@ export class GuestHost {
         }
         freezing = true;
         try {
-          const snap = encodeSnapshot(await ctx.freeze());
+          // It leaves this node: no resume follows here.
+          const snap = await ctx.freeze({ prewarm: false });
           this.#guests.delete(fc);
-          await sendBlob(fc, 2, snap);
-          await fc.send("guest.frozen", { snapshot: 2 });
+          const ref = await sendSnapshot(fc, 2, snap);
+          await fc.send("guest.frozen", { snapshot: ref });
           await fc.reply(m, true, {});
         } catch (e) {
           freezing = false;
@@ -191,6 +210,19 @@ export class GuestHost {
     }
   }
 
+  /** instrumentCached, with the last few modules kept in memory. */
+  async #instrument(module: Uint8Array): Promise<CachedModule> {
+    const h = moduleHash(module);
+    let m = this.#modules.get(h);
+    if (m === undefined) m = await instrumentCached(module);
+    this.#modules.delete(h);
+    this.#modules.set(h, m);
+    if (this.#modules.size > MODULES_KEPT) {
+      this.#modules.delete(this.#modules.keys().next().value!);
+    }
+    return m;
+  }
+
   async #start(
     fc: FrameConn,
     m: LinkMessage,
@@ -202,10 +234,10 @@ export class GuestHost {
     }
     const b = m.body as Record<string, unknown>;
     const module = blobs.take(b.module);
-    const snapshot = decodeSnapshot(blobs.take(b.snapshot));
+    const snapshot = takeSnapshot(blobs, b.snapshot);
     const args = (b.args as string[]) ?? [];
     const env = (b.env as string[]) ?? [];
-    const instrumented = await instrumentCached(module);
+    const instrumented = await this.#instrument(module);
     const sab = createChannelBuffer();
     // Every call goes home over the link, in order; the worker blocks meanwhile.
     const server = serveSyncChannel<DeputyRequest, DeputyResponse>(
@@ -225,6 +257,8 @@ export class GuestHost {
       importsOptions,
     });
     ctx.done.finally(() => server.close());
+    // Keep a worker ready for the next guest too.
+    UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     this.#guests.set(fc, {
       pid: Number(b.pid),
       home: fc.peer,

@@ -20,7 +20,27 @@ import {
 import type { FreezeTimes, RunResult } from "./context_run.ts";
 import { sharedNow } from "./context_run.ts";
 import type { Snapshot } from "./snapshot.ts";
-import type { WorkerRun } from "./context_worker.ts";
+import type { WorkerPrepare, WorkerRun } from "./context_worker.ts";
+import { ResumeCache, resumeKey } from "./resume_cache.ts";
+
+const resumeModules = new ResumeCache();
+
+/** How long a spare worker waits for a context before it is stopped, ms. */
+export const SPARE_IDLE_MS = 5000;
+
+const WORKER_URL = new URL("./context_worker.ts", import.meta.url).href;
+
+/** A worker that has loaded its code and waits for a context (a pool of 1). */
+let spare: { worker: Worker; importsModule: string } | null = null;
+
+function takeWorker(importsModule: string): Worker {
+  const s = spare;
+  if (s !== null && s.importsModule === importsModule) {
+    spare = null;
+    return s.worker;
+  }
+  return new Worker(WORKER_URL, { type: "module" });
+}
 
 /** How to run a context. */
 export interface ContextOptions {
@@ -69,30 +89,37 @@ export class UserContext {
   #flags: Int32Array | undefined;
   #ended = false;
   #onFreezeRequest?: () => void;
+  #importsModule: string;
   #finish: (end: ContextEnd) => void = () => {};
 
   private constructor(
     opts: ContextOptions,
     snapshot: Snapshot | undefined,
+    resume: { key: string; wasm?: Uint8Array } | undefined,
     started: () => void,
   ) {
     const sab = new SharedArrayBuffer(CONTROL_CELLS * 4);
     this.#control = new Int32Array(sab);
     this.#onFreezeRequest = opts.onFreezeRequest;
-    this.#worker = new Worker(
-      new URL("./context_worker.ts", import.meta.url).href,
-      { type: "module" },
-    );
+    const importsModule = moduleUrl(opts.importsModule);
+    this.#importsModule = importsModule;
+    this.#worker = takeWorker(importsModule);
     this.done = new Promise<ContextEnd>((resolve) => {
       this.#finish = (end) => {
         this.#ended = true;
         started();
         this.#worker.terminate();
+        // The program is over: nothing will resume soon in this process.
+        if (end.kind !== "frozen") UserContext.dropSpare();
         resolve(end);
       };
     });
     this.#worker.onmessage = (e: MessageEvent) => {
-      if (e.data.type === "started") {
+      if (e.data.type === "idle") {
+        // A spare's timer that fired as it was taken: it runs anyway.
+      } else if (e.data.type === "resumeModule") {
+        if (resume) resumeModules.set(resume.key, e.data.wasm as Uint8Array);
+      } else if (e.data.type === "started") {
         if (e.data.flags) {
           this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
         }
@@ -107,40 +134,77 @@ export class UserContext {
       type: "run",
       wasm: opts.wasm,
       moduleHash: moduleHash(opts.wasm),
-      importsModule: moduleUrl(opts.importsModule),
+      importsModule,
       importsOptions: opts.importsOptions,
       control: sab,
       snapshot,
+      resumeWasm: resume?.wasm,
     };
     this.#worker.postMessage(msg);
   }
 
+  /**
+   * Start a spare worker that loads the runner and `importsModule` now, so
+   * the next context (a resume, typically) only instantiates. No-op when
+   * one is ready; an unused spare stops after `idleMs`.
+   */
+  static prewarm(importsModule: string | URL, idleMs = SPARE_IDLE_MS): void {
+    const url = moduleUrl(importsModule);
+    if (spare?.importsModule === url) return;
+    UserContext.dropSpare();
+    const worker = new Worker(WORKER_URL, { type: "module" });
+    const s = { worker, importsModule: url };
+    worker.onmessage = (e: MessageEvent) => {
+      if (e.data?.type === "idle" && spare === s) UserContext.dropSpare();
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      if (spare === s) UserContext.dropSpare();
+    };
+    const prepare: WorkerPrepare = {
+      type: "prepare",
+      importsModule: url,
+      idleMs,
+    };
+    worker.postMessage(prepare);
+    spare = s;
+  }
+
+  /** Stop the spare worker, if any (the process is about to end). */
+  static dropSpare(): void {
+    const s = spare;
+    spare = null;
+    s?.worker.terminate();
+  }
+
   /** Start the program; resolves once it runs (or has already ended). */
   static start(opts: ContextOptions): Promise<UserContext> {
-    return UserContext.#make(opts, undefined);
+    return UserContext.#make(opts, undefined, undefined);
   }
 
   /** Continue `snapshot` in a fresh Worker and instance of `opts.wasm`. */
-  static resume(
+  static async resume(
     snapshot: Snapshot,
     opts: ContextOptions,
   ): Promise<UserContext> {
     if (snapshot.moduleHash !== moduleHash(opts.wasm)) {
-      return Promise.reject(
-        new Error("resume: the snapshot belongs to another module"),
-      );
+      throw new Error("resume: the snapshot belongs to another module");
     }
-    return UserContext.#make(opts, snapshot);
+    const key = resumeKey(snapshot.moduleHash, snapshot.frames);
+    const wasm = await resumeModules.get(key);
+    return UserContext.#make(opts, snapshot, { key, wasm });
   }
 
   static #make(
     opts: ContextOptions,
     snapshot: Snapshot | undefined,
+    resume: { key: string; wasm?: Uint8Array } | undefined,
   ): Promise<UserContext> {
     return new Promise((resolve) => {
       const ctx: UserContext = new UserContext(
         opts,
         snapshot,
+        resume,
         () => resolve(ctx),
       );
     });
@@ -153,11 +217,17 @@ export class UserContext {
 
   /**
    * Freeze the program and return its snapshot. Rejects if it ends
-   * another way first, or after `timeoutMs` (default 10 s).
+   * another way first, or after `timeoutMs` (default 10 s). Unless
+   * `prewarm` is false, a spare worker starts for the resume that usually
+   * follows.
    */
-  async freeze(opts: { timeoutMs?: number } = {}): Promise<Snapshot> {
+  async freeze(
+    opts: { timeoutMs?: number; prewarm?: boolean } = {},
+  ): Promise<Snapshot> {
     if (this.#ended) throw new Error("freeze: the context is not running");
     const requestedAt = sharedNow();
+    // A resume usually follows (checkpoint, move home): have its worker ready.
+    if (opts.prewarm !== false) UserContext.prewarm(this.#importsModule);
     Atomics.store(this.#control, CONTROL_FREEZE, 1);
     if (this.#flags) Atomics.store(this.#flags, 0, 1);
     Atomics.notify(this.#control, CONTROL_FREEZE);

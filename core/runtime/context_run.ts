@@ -7,8 +7,10 @@
  */
 
 import type { ImportsFactory } from "./imports_factory.ts";
-import { capturePages, restorePages } from "./memory_pages.ts";
+import { restorePages } from "./memory_pages.ts";
+import { captureSharedPages } from "./shared_pages.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
+import { continuationIds } from "./resume_cache.ts";
 import { FLAGS_EXPORT, RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
 import type { SavedFrame, Snapshot, SnapshotGlobal } from "./snapshot.ts";
 import { UnwindRuntime } from "./unwind_runtime.ts";
@@ -28,6 +30,10 @@ export interface RunRequest {
   control: Int32Array;
   /** Continue this snapshot instead of starting. */
   snapshot?: Snapshot;
+  /** The resume module of `snapshot`, when already built (resume_cache.ts). */
+  resumeWasm?: Uint8Array;
+  /** Given the resume module this run had to build (to cache it). */
+  onResumeModule?: (wasm: Uint8Array) => void;
   /** Called once the program runs (after instantiation and restore), with the flags memory if any. */
   onStarted?: (flags: SharedArrayBuffer | undefined) => void;
   /** Clock in ms (default performance.now + timeOrigin, comparable across threads). */
@@ -78,10 +84,17 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
         message: "resume: snapshot belongs to another module",
       };
     }
-    const { buildResumeModule } = await import("./resume_module.ts");
-    const r = buildResumeModule(req.wasm, req.snapshot.frames);
-    bytes = r.wasm;
-    contIds = r.contIds;
+    if (req.resumeWasm) {
+      bytes = req.resumeWasm;
+      contIds = continuationIds(req.snapshot.frames);
+    } else {
+      // Binaryen is large: load it only when the module is not cached.
+      const { buildResumeModule } = await import("./resume_module.ts");
+      const r = buildResumeModule(req.wasm, req.snapshot.frames);
+      bytes = r.wasm;
+      contIds = r.contIds;
+      req.onResumeModule?.(r.wasm);
+    }
   }
   const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   const rt = new UnwindRuntime(
@@ -141,7 +154,7 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   const unwoundAt = now();
   const snapshot: Snapshot = {
     moduleHash: req.moduleHash,
-    memory: capturePages(memory().buffer as ArrayBuffer),
+    memory: captureSharedPages(memory().buffer as ArrayBuffer),
     globals: info.globals.map((g) => ({
       name: g.name,
       type: g.type as SnapshotGlobal["type"],

@@ -2,7 +2,9 @@
  * Worker entry of a user context: imports the imports-factory module it is
  * told about, runs the instance (context_run.ts) and posts the result.
  *
- * Messages in: {@linkcode WorkerRun}. Out: `{type: "started", flags}` once
+ * Messages in: optionally {@linkcode WorkerPrepare} (a spare worker loads
+ * its code before it is needed), then {@linkcode WorkerRun}. Out: `{type: "resumeModule", wasm}`
+ * when it had to build a resume module, `{type: "started", flags}` once
  * the program runs (flags: the module's shared flags memory, if any), then
  * `{type: "result", result}`.
  *
@@ -31,20 +33,58 @@ export interface WorkerRun {
   control: SharedArrayBuffer;
   /** Snapshot to continue. */
   snapshot?: Snapshot;
+  /** Its resume module, when cached; else the worker builds it and posts `{type: "resumeModule", wasm}`. */
+  resumeWasm?: Uint8Array;
+}
+
+/** Load the runner and an imports module ahead of a run (a spare worker). */
+export interface WorkerPrepare {
+  /** Discriminator. */
+  type: "prepare";
+  /** URL of a module exporting `createImports`. */
+  importsModule: string;
+  /** Post `{type: "idle"}` if no run came within this many ms. */
+  idleMs: number;
+}
+
+interface Loaded {
+  runContext: typeof import("./context_run.ts").runContext;
+  factory: ImportsFactory;
+}
+
+let idle: ReturnType<typeof setTimeout> | undefined;
+const loading = new Map<string, Promise<Loaded>>();
+
+function load(url: string): Promise<Loaded> {
+  let p = loading.get(url);
+  if (p === undefined) {
+    p = (async () => {
+      const { runContext } = await import("./context_run.ts");
+      const mod = await import(url);
+      const factory = mod.createImports as ImportsFactory | undefined;
+      if (typeof factory !== "function") {
+        throw new Error(`${url} does not export createImports`);
+      }
+      return { runContext, factory };
+    })();
+    loading.set(url, p);
+  }
+  return p;
 }
 
 // Only type imports above: a worker whose module graph is still loading
 // can drop messages, so everything is loaded from the handler.
-self.onmessage = async (e: MessageEvent<WorkerRun>) => {
+self.onmessage = async (e: MessageEvent<WorkerRun | WorkerPrepare>) => {
   const m = e.data;
+  if (m.type === "prepare") {
+    load(m.importsModule).catch(() => {}); // the run reports the failure
+    idle = setTimeout(() => self.postMessage({ type: "idle" }), m.idleMs);
+    return;
+  }
+  clearTimeout(idle);
   let result: RunResult;
   try {
-    const { runContext } = await import("./context_run.ts");
-    const mod = await import(m.importsModule);
-    const factory = mod.createImports as ImportsFactory | undefined;
-    if (typeof factory !== "function") {
-      throw new Error(`${m.importsModule} does not export createImports`);
-    }
+    const { runContext, factory } = await load(m.importsModule);
     result = await runContext({
       wasm: m.wasm,
       moduleHash: m.moduleHash,
@@ -52,12 +92,16 @@ self.onmessage = async (e: MessageEvent<WorkerRun>) => {
       options: m.importsOptions,
       control: new Int32Array(m.control),
       snapshot: m.snapshot,
+      resumeWasm: m.resumeWasm,
+      onResumeModule: (wasm) =>
+        self.postMessage({ type: "resumeModule", wasm }),
       onStarted: (flags) => self.postMessage({ type: "started", flags }),
     });
   } catch (err) {
     result = { kind: "error", message: (err as Error)?.message ?? String(err) };
   }
-  const transfer = result.kind === "frozen"
+  const transfer = result.kind === "frozen" &&
+      !(result.snapshot.memory.data.buffer instanceof SharedArrayBuffer)
     ? [result.snapshot.memory.data.buffer as ArrayBuffer]
     : [];
   self.postMessage({ type: "result", result }, transfer);

@@ -56,7 +56,7 @@ Deno.test("mosrun passes the program's arguments and exit status", async () => {
 
 Deno.test("a killed mosrun resumes from its last checkpoint to the uninterrupted output and file", async () => {
   await inDir(async (dir) => {
-    const args = [FIX("file_loop"), "20", "25000000"];
+    const args = [FIX("file_loop"), "20", "120000000"];
     const ref = await run(dir, "mosrun", args);
     assert.equal(ref.code, 3, ref.stderr);
     const refLog = await Deno.readTextFile(join(dir, "log.txt"));

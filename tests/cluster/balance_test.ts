@@ -10,6 +10,7 @@ import { join } from "node:path";
 import {
   commandArgs,
   LocalCluster,
+  runCommand,
   waitFor,
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
@@ -44,7 +45,7 @@ Deno.test(
         join(FIXTURES_DIR, "cpu_loop.wasm"),
         "3000000000",
       ];
-      const jobArgs = [join(FIXTURES_DIR, "file_loop.wasm"), "40", "30000000"];
+      const jobArgs = [join(FIXTURES_DIR, "file_loop.wasm"), "40", "120000000"];
       for (let i = 0; i < 6; i++) {
         const cwd = await Deno.makeTempDir({
           dir: cluster.root,
@@ -89,6 +90,29 @@ Deno.test(
         )}`,
       );
       assert.equal(w[0], 0, "the -L process left home");
+      // mosctl bring: every own process comes home and stays there.
+      const bring = await runCommand("mosctl", ["bring", "--dir", home.dir]);
+      assert.equal(bring.code, 0, bring.stderr);
+      assert.deepEqual(await where(), kids.map(() => 0));
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.deepEqual(
+        await where(),
+        kids.map(() => 0),
+        "brought processes left again",
+      );
+      // migrate PID balance: the balancer decides for that one, pinned or not.
+      const bal = await runCommand("migrate", [
+        String(kids[1].pid),
+        "balance",
+        "--dir",
+        home.dir,
+      ]);
+      assert.equal(bal.code, 0, bal.stderr);
+      assert.match(
+        bal.stdout.trim(),
+        /^0x2c0[23]$/,
+        `${bal.stdout} ${bal.stderr}`,
+      );
       kids[0].kill("SIGTERM");
       const outs = await Promise.all(
         kids.slice(1).map((k) => k.output()),
