@@ -23,15 +23,21 @@ function pageIsZero(words: Int32Array, page: number): boolean {
   return true;
 }
 
-/** The non-zero pages of `buffer`, copied. */
-export function capturePages(buffer: ArrayBuffer): SnapshotMemory {
+/**
+ * The non-zero pages of `buffer`, copied into a buffer from `alloc` (plain
+ * by default; shared_pages.ts passes shared memory).
+ */
+export function capturePages(
+  buffer: ArrayBuffer,
+  alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
+): SnapshotMemory {
   const pageCount = buffer.byteLength / PAGE_SIZE;
   const words = new Int32Array(buffer);
   const present: number[] = [];
   for (let p = 0; p < pageCount; p++) {
     if (!pageIsZero(words, p)) present.push(p);
   }
-  const data = new Uint8Array(present.length * PAGE_SIZE);
+  const data = alloc(present.length * PAGE_SIZE);
   // One copy per run of consecutive present pages.
   for (let i = 0; i < present.length;) {
     let j = i + 1;
