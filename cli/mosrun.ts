@@ -4,31 +4,16 @@
  * @module
  */
 
-import { lookup } from "node:dns/promises";
 import { CliError, cliMain, UsageError } from "../core/cli_util.ts";
-import { ControlClient } from "../core/control_client.ts";
 import {
   type CheckpointPolicy,
-  type ClusterAccess,
   HomeProcess,
   type Location,
 } from "../core/home_process.ts";
-import { formatNodeId, isIPv4 } from "../core/ids.ts";
-import {
-  type MosrunArgs,
-  MosrunUsageError,
-  parseMosrunArgs,
-} from "../core/mosrun_args.ts";
-import { type NodeDirs, resolveDirs } from "../core/node_dirs.ts";
-import type { NodeView } from "../core/node_info.ts";
-import {
-  bestNode,
-  findNodeView,
-  locationOf,
-  randomNode,
-  unavailable,
-} from "../core/node_target.ts";
-import { deriveKey, loadSecret } from "../core/secret.ts";
+import { formatNodeId } from "../core/ids.ts";
+import { MosrunUsageError, parseMosrunArgs } from "../core/mosrun_args.ts";
+import { chooseStart, clusterAccess } from "../core/mosrun_start.ts";
+import { resolveDirs } from "../core/node_dirs.ts";
 import { listenProcSocket, procSocketPath } from "../core/proc_socket.ts";
 import { VERSION } from "../core/version.ts";
 import { parsePreopen } from "../core/wasi/preopen.ts";
@@ -226,70 +211,6 @@ async function main(argv: string[]): Promise<number> {
   for (const [s, f] of listeners) Deno.removeSignalListener(s, f);
   await sock?.close();
   return code;
-}
-
-/** The local daemon's view and the link key, when both can be had. */
-async function clusterAccess(
-  dirs: NodeDirs,
-): Promise<{ access: ClusterAccess; nodes: NodeView[] } | null> {
-  try {
-    const c = await ControlClient.connect(dirs.socketPath, { timeoutMs: 3000 });
-    try {
-      const r = await c.call<{ self: number; nodes: NodeView[] }>("nodes");
-      const secret = await loadSecret(dirs.secretPath);
-      return {
-        access: { self: r.self, key: deriveKey(secret, "link") },
-        nodes: r.nodes,
-      };
-    } finally {
-      c.close();
-    }
-  } catch {
-    return null; // no daemon, or its secret is not ours to read: a single node
-  }
-}
-
-/** Where to start, from the where-options and the gossiped view. */
-async function chooseStart(
-  a: MosrunArgs,
-  cluster: { nodes: NodeView[] } | null,
-): Promise<Location> {
-  const w = a.where;
-  if (w.kind === "default" || w.kind === "home") return { kind: "home" };
-  const fail = (why: string): Location => {
-    if (a.fallbackHome) return { kind: "home" };
-    throw new CliError(`${why} (use -F to fall back home)`);
-  };
-  if (!cluster) {
-    return fail(
-      "no cluster: omdiscd is not running or its secret is not readable",
-    );
-  }
-  const nodes = cluster.nodes;
-  const need = (a.memoryMb ?? 0) * 1024 * 1024;
-  let v: NodeView | undefined;
-  if (w.kind === "best") v = bestNode(nodes, need);
-  else if (w.kind === "random") v = randomNode(nodes, w.nodes, Math.random);
-  else {
-    let spec = w.node;
-    if (typeof spec === "string" && !isIPv4(spec)) {
-      try {
-        spec = (await lookup(spec, { family: 4 })).address;
-      } catch {
-        throw new UsageError(`cannot resolve host '${w.node}'`);
-      }
-    }
-    v = findNodeView(nodes, spec);
-    const why = unavailable(v);
-    if (why) return fail(`node ${w.node} is ${why}`);
-  }
-  if (!v) return fail("no node is available");
-  if (need && v.memFree < need) {
-    return fail(
-      `node ${formatNodeId(v.id)} has less than ${a.memoryMb} MB free`,
-    );
-  }
-  return locationOf(v);
 }
 
 if (import.meta.main) cliMain("mosrun", main);
