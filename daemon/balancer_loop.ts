@@ -72,13 +72,13 @@ export class BalancerLoop {
           {},
           5000,
         );
-        if (s.where !== 0) {
-          await callProc(this.#d.runDir, pid, "migrate", {
-            to: { kind: "home" },
-            wait: true,
-          }, 60000);
-          n++;
-        }
+        // Always ask, even if it looks home: a move requested earlier may
+        // still be queued in the process; ours runs after it.
+        await callProc(this.#d.runDir, pid, "migrate", {
+          to: { kind: "home" },
+          wait: true,
+        }, 60000);
+        if (s.where !== 0 || s.stat === "M") n++;
       } catch (e) {
         this.#d.log.warn(`bring: ${pid}: ${(e as Error).message}`);
       }
