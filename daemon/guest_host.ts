@@ -187,10 +187,12 @@ export class GuestHost {
         try {
           // It leaves this node: no resume follows here.
           const snap = await ctx.freeze({ prewarm: false });
-          this.#guests.delete(fc);
           const ref = await sendSnapshot(fc, 2, snap);
           await fc.send("guest.frozen", { snapshot: ref });
           await fc.reply(m, true, {});
+          // Hosted until its state is handed over: a stopping daemon waits
+          // for this (evictAll) before it closes the links.
+          this.#guests.delete(fc);
         } catch (e) {
           freezing = false;
           await fc.reply(m, false, (e as Error).message);
