@@ -14,7 +14,7 @@ import {
 } from "../core/cli_util.ts";
 import { formatNodeId } from "../core/ids.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
-import { callProc, procsDir } from "../core/proc_socket.ts";
+import { callProc, listProcPids } from "../core/proc_socket.ts";
 
 const HELP = `Usage: mps [--all] [--json] [PID...]
 
@@ -64,15 +64,7 @@ async function main(args: string[]): Promise<number> {
     return n;
   });
   const dirs = resolveDirs({ dir: values.dir });
-  const pids: number[] = [];
-  try {
-    for (const e of Deno.readDirSync(procsDir(dirs.runDir))) {
-      const m = /^(\d+)\.sock$/.exec(e.name);
-      if (m) pids.push(Number(m[1]));
-    }
-  } catch {
-    // no process has run here yet
-  }
+  const pids = listProcPids(dirs.runDir);
   const rows: Row[] = [];
   await Promise.all(
     pids.filter((p) => only.length === 0 || only.includes(p)).map(

@@ -20,6 +20,20 @@ export function procsDir(runDir: string): string {
   return join(runDir, "procs");
 }
 
+/** PIDs of the processes with a socket in the run directory (none if it has none yet). */
+export function listProcPids(runDir: string): number[] {
+  const pids: number[] = [];
+  try {
+    for (const e of Deno.readDirSync(procsDir(runDir))) {
+      const m = /^(\d+)\.sock$/.exec(e.name);
+      if (m) pids.push(Number(m[1]));
+    }
+  } catch {
+    // no process has run here yet
+  }
+  return pids;
+}
+
 /** The socket path of process `pid`. */
 export function procSocketPath(runDir: string, pid: number): string {
   return join(procsDir(runDir), `${pid}.sock`);

@@ -86,6 +86,19 @@ export async function loadSecret(path: string): Promise<Uint8Array> {
 }
 
 /**
+ * The secret at `path`, made with {@linkcode createSecret} if there is none
+ * yet; `created` says which. Throws SecretError.
+ */
+export async function loadOrCreateSecret(
+  path: string,
+): Promise<{ secret: Uint8Array; created: boolean }> {
+  if (await exists(path)) {
+    return { secret: await loadSecret(path), created: false };
+  }
+  return { secret: await createSecret(path), created: true };
+}
+
+/**
  * Make a new random secret at `path` (mode 0600, parent directory created
  * with mode 0700 if missing) and return it as {@linkcode loadSecret} would.
  * Atomic: written to a temporary file, then linked into place, so readers

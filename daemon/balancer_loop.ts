@@ -12,7 +12,7 @@ import { decide, type ProcInfo, type SentMove } from "../core/balance.ts";
 import { formatNodeId } from "../core/ids.ts";
 import type { NodeView } from "../core/node_info.ts";
 import { locationOf } from "../core/node_target.ts";
-import { callProc, procsDir } from "../core/proc_socket.ts";
+import { callProc, listProcPids } from "../core/proc_socket.ts";
 import type { GuestHost } from "./guest_host.ts";
 import type { Logger } from "./log.ts";
 
@@ -62,7 +62,7 @@ export class BalancerLoop {
     // Our recent moves no longer stand for load over there.
     this.#sent = [];
     let n = 0;
-    for (const pid of this.#ownPids()) {
+    for (const pid of listProcPids(this.#d.runDir)) {
       try {
         await callProc(this.#d.runDir, pid, "lock", {}, 5000);
         const s = await callProc<HomeStatus>(
@@ -86,22 +86,9 @@ export class BalancerLoop {
     return n;
   }
 
-  #ownPids(): number[] {
-    const pids: number[] = [];
-    try {
-      for (const e of Deno.readDirSync(procsDir(this.#d.runDir))) {
-        const m = /^(\d+)\.sock$/.exec(e.name);
-        if (m) pids.push(Number(m[1]));
-      }
-    } catch {
-      // none yet
-    }
-    return pids;
-  }
-
   /** Own processes running at home, from their sockets. */
   async #homeProcs(): Promise<HomeStatus[]> {
-    const pids = this.#ownPids();
+    const pids = listProcPids(this.#d.runDir);
     const out: HomeStatus[] = [];
     await Promise.all(pids.map(async (pid) => {
       try {

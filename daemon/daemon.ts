@@ -25,7 +25,7 @@ import {
   resolveMapHosts,
 } from "../core/map.ts";
 import type { NodeDirs } from "../core/node_dirs.ts";
-import { createSecret, deriveKey, loadSecret } from "../core/secret.ts";
+import { deriveKey, loadOrCreateSecret } from "../core/secret.ts";
 import { measureSpeed } from "../core/speed.ts";
 import type { DatagramTransport } from "../core/transport.ts";
 import { VERSION } from "../core/version.ts";
@@ -126,11 +126,8 @@ export class Daemon {
     await Deno.mkdir(dirs.runDir, { recursive: true, mode: 0o755 });
     await this.#claimSocket();
 
-    let secret: Uint8Array;
-    if (await exists(dirs.secretPath)) {
-      secret = await loadSecret(dirs.secretPath);
-    } else {
-      secret = await createSecret(dirs.secretPath);
+    const { secret, created } = await loadOrCreateSecret(dirs.secretPath);
+    if (created) {
       this.#log.info(
         `created a new cluster secret in ${dirs.secretPath}: copy it to every node of the cluster`,
       );
@@ -499,14 +496,4 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp${Deno.pid}`;
   await Deno.writeTextFile(tmp, text, { mode: 0o644 });
   await Deno.rename(tmp, path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }

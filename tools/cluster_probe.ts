@@ -1,13 +1,13 @@
 /**
- * Test helpers that read a running node's view straight from its control
+ * Helpers (tests, demo, benches) that read a running node's view straight from its control
  * socket (cheaper than spawning a command per poll).
  *
  * @module
  */
 
 import { join } from "node:path";
-import { ControlClient } from "../../core/control_client.ts";
-import type { NodeView } from "../../core/node_info.ts";
+import { ControlClient } from "../core/control_client.ts";
+import type { NodeView } from "../core/node_info.ts";
 
 /** The nodes a node knows, or null when its daemon does not answer. */
 export async function nodesOf(dir: string): Promise<NodeView[] | null> {
@@ -41,6 +41,11 @@ export async function statusOf(
   } catch {
     return null;
   }
+}
+
+/** How many nodes a node sees alive (up or blocked); 0 when it does not answer. */
+export async function liveCount(dir: string): Promise<number> {
+  return ((await nodesOf(dir)) ?? []).filter((n) => n.status !== "dead").length;
 }
 
 /** IDs a node sees in each status. */

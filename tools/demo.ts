@@ -11,12 +11,10 @@
  * @module
  */
 
-import { join } from "node:path";
-import { ControlClient } from "../core/control_client.ts";
 import { formatNodeId } from "../core/ids.ts";
-import type { NodeView } from "../core/node_info.ts";
 import { callProc } from "../core/proc_socket.ts";
 import { commandArgs, LocalCluster, waitFor } from "./local_cluster.ts";
+import { liveCount } from "./cluster_probe.ts";
 
 const N = 4;
 const JOBS = 8;
@@ -25,20 +23,6 @@ const PRIMES = new URL("../examples/primes.wasm", import.meta.url).pathname;
 
 function say(s: string): void {
   console.log(`\n== ${s}`);
-}
-
-async function upCount(dir: string): Promise<number> {
-  try {
-    const c = await ControlClient.connect(join(dir, "omdiscd.sock"));
-    try {
-      const r = await c.call<{ nodes: NodeView[] }>("nodes");
-      return r.nodes.filter((n) => n.status !== "dead").length;
-    } finally {
-      c.close();
-    }
-  } catch {
-    return 0;
-  }
 }
 
 /** Primes below `hi`, by sieve: the demo's check of every job's answer. */
@@ -60,7 +44,9 @@ const cluster = await LocalCluster.start({
 let failed = false;
 try {
   const ms = await waitFor(async () => {
-    const counts = await Promise.all(cluster.nodes.map((n) => upCount(n.dir)));
+    const counts = await Promise.all(
+      cluster.nodes.map((n) => liveCount(n.dir)),
+    );
     return counts.every((c) => c === N);
   }, 15000);
   if (ms < 0) {

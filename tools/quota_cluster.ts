@@ -8,11 +8,10 @@
 
 import { join } from "node:path";
 import { commandArgs, waitFor } from "./local_cluster.ts";
+import { liveCount } from "./cluster_probe.ts";
 import { createLab, type NetnsLab } from "./netns.ts";
 import { type CpuGroup, createCpuGroup, removeCpuGroups } from "./cgroup.ts";
 import { nodeIdFromIPv4 } from "../core/ids.ts";
-import { ControlClient } from "../core/control_client.ts";
-import type { NodeView } from "../core/node_info.ts";
 
 /** Result of one command run on a node. */
 export interface TimedRun {
@@ -130,22 +129,7 @@ export async function startQuotaCluster(opts: {
     }
     const ids = lab.addrs.map(nodeIdFromIPv4);
     const formed = await waitFor(async () => {
-      const counts = await Promise.all(dirs.map(async (d) => {
-        try {
-          const c = await ControlClient.connect(join(d, "omdiscd.sock"), {
-            timeoutMs: 2000,
-          });
-          try {
-            return (await c.call<{ nodes: NodeView[] }>("nodes")).nodes.filter((
-              n,
-            ) => n.status !== "dead").length;
-          } finally {
-            c.close();
-          }
-        } catch {
-          return 0;
-        }
-      }));
+      const counts = await Promise.all(dirs.map(liveCount));
       return counts.every((n) => n === opts.nodes);
     }, 30000);
     if (formed < 0) throw new Error("the quota cluster did not form in 30 s");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCommand, waitFor } from "../../tools/local_cluster.ts";
-import { statusOf } from "./cluster_probe.ts";
+import { statusOf } from "../../tools/cluster_probe.ts";
 
 Deno.test("omdiscd detaches, refuses a second copy, and stops cleanly on SIGTERM", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dmosix-detach-" });

@@ -12,7 +12,7 @@ import {
   runCommand,
   waitFor,
 } from "../../tools/local_cluster.ts";
-import { allSeeLive, statusOf } from "./cluster_probe.ts";
+import { allSeeLive, statusOf } from "../../tools/cluster_probe.ts";
 import { encodeDatagram, MAX_DATAGRAM } from "../../core/wire.ts";
 import { deriveKey, loadSecret } from "../../core/secret.ts";
 import { encodeFrame } from "../../core/wire.ts";

@@ -12,7 +12,7 @@ import {
   idsWithStatus,
   nodesOf,
   statusOf,
-} from "./cluster_probe.ts";
+} from "../../tools/cluster_probe.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

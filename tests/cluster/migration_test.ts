@@ -16,7 +16,7 @@ import {
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
 import { callProc } from "../../core/proc_socket.ts";
-import { allSeeLive } from "./cluster_probe.ts";
+import { allSeeLive } from "../../tools/cluster_probe.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FIX = (n: string) => join(FIXTURES_DIR, `${n}.wasm`);

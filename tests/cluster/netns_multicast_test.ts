@@ -13,7 +13,7 @@ import {
   idsWithStatus,
   nodesOf,
   statusOf,
-} from "./cluster_probe.ts";
+} from "../../tools/cluster_probe.ts";
 import { canUseNetns, createLab } from "../../tools/netns.ts";
 import { nodeIdFromIPv4 } from "../../core/ids.ts";
 
