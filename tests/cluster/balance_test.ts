@@ -15,7 +15,7 @@ import {
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
 import { callProc } from "../../core/proc_socket.ts";
-import { allSeeLive } from "../../tools/cluster_probe.ts";
+import { allSeeLive, nodesOf } from "../../tools/cluster_probe.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -27,7 +27,8 @@ Deno.test(
       nodes: 3,
       subnet: 44,
       port: 4704,
-      daemonArgs: ["--load", "cluster"],
+      // Equal speeds stated, so "every node gets work" is the right outcome.
+      daemonArgs: ["--load", "cluster", "--speed", "10000"],
     });
     const home = cluster.nodes[0];
     const kids: Deno.ChildProcess[] = [];
@@ -85,9 +86,9 @@ Deno.test(
       const w = await where();
       assert(
         spread >= 0,
-        `not spread: ${w.join(" ")}\n${await Deno.readTextFile(
-          join(home.dir, "log"),
-        )}`,
+        `not spread: ${w.join(" ")}\n${
+          JSON.stringify(await nodesOf(home.dir))
+        }\n${await Deno.readTextFile(join(home.dir, "log"))}`,
       );
       assert.equal(w[0], 0, "the -L process left home");
       // mosctl bring: every own process comes home and stays there.

@@ -7,7 +7,11 @@ import {
   parseProcStat,
   utilization,
 } from "../../core/load.ts";
-import { measureSpeed, REFERENCE_SPEED } from "../../core/speed.ts";
+import {
+  measureSpeed,
+  processCpuMs,
+  REFERENCE_SPEED,
+} from "../../core/speed.ts";
 
 const LOADAVG = "0.52 0.31 0.18 3/412 20731\n";
 
@@ -263,4 +267,17 @@ Deno.test("measureSpeed is quick and near the reference on this machine", () => 
   // Wide bounds: CI machines differ and other processes share the CPU.
   ok(speed > REFERENCE_SPEED / 20 && speed < REFERENCE_SPEED * 20, `${speed}`);
   ok(ms < 500, `took ${ms} ms`);
+});
+
+Deno.test("processCpuMs advances with work done, not with time spent waiting", async () => {
+  const a = processCpuMs();
+  await new Promise((r) => setTimeout(r, 200));
+  const b = processCpuMs();
+  ok(b - a < 100, `sleeping 200 ms used ${b - a} ms of CPU`);
+  let x = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 100) x += Math.sqrt(x + 1);
+  const c = processCpuMs();
+  ok(x > 0);
+  ok(c - b >= 50, `100 ms of spinning counted ${c - b} ms of CPU`);
 });
