@@ -31,6 +31,7 @@ import type { DatagramTransport } from "../core/transport.ts";
 import { VERSION } from "../core/version.ts";
 import { ControlServer } from "./control_server.ts";
 import { GuestHost } from "./guest_host.ts";
+import { LinkServer } from "./link_server.ts";
 import { BalancerLoop } from "./balancer_loop.ts";
 import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
@@ -97,6 +98,7 @@ export class Daemon {
   #recvLoop: Promise<void> | null = null;
   #tcp: Deno.Listener | null = null;
   #guests!: GuestHost;
+  #links!: LinkServer;
   #balancer!: BalancerLoop;
   #balancing = false;
   #acceptLoop: Promise<void> | null = null;
@@ -180,7 +182,6 @@ export class Daemon {
       );
     }
     this.#guests = new GuestHost(
-      deriveKey(secret, "link"),
       () => this.#node.self,
       () => this.#node.blocked || this.#node.isOff,
       this.#log,
@@ -202,7 +203,12 @@ export class Daemon {
         } (is another omdiscd running there? pick --addr/--port)`,
       );
     }
-    this.#acceptLoop = this.#acceptLinks(this.#tcp);
+    this.#links = new LinkServer(
+      deriveKey(secret, "link"),
+      () => this.#node.self,
+      this.#log,
+    ).route("", (fc, first) => this.#guests.serve(fc, first));
+    this.#acceptLoop = this.#links.acceptAll(this.#tcp);
     this.#balancer = new BalancerLoop({
       self: () => this.#node.self,
       views: () => this.#node.views(),
@@ -255,18 +261,6 @@ export class Daemon {
       return r.address;
     });
     return expandMap(map);
-  }
-
-  async #acceptLinks(l: Deno.Listener): Promise<void> {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await l.accept();
-      } catch {
-        return; // closed
-      }
-      this.#guests.serve(conn);
-    }
   }
 
   #tick(): void {

@@ -62,7 +62,6 @@ const SPARE_IDLE_MS = 60_000;
 
 /** Hosts guests arriving on accepted link connections. */
 export class GuestHost {
-  #key: Uint8Array;
   #self: () => number;
   #log: Logger;
   #limits: GuestLimits;
@@ -73,13 +72,11 @@ export class GuestHost {
 
   /** Make a host; `blocked` is read at every arrival (mosctl block). */
   constructor(
-    key: Uint8Array,
     self: () => number,
     blocked: () => boolean,
     log: Logger,
     limits: GuestLimits = { maxGuests: 64 },
   ) {
-    this.#key = key;
     this.#self = self;
     this.#blocked = blocked;
     this.#log = log;
@@ -118,21 +115,17 @@ export class GuestHost {
     return this.#guests.size;
   }
 
-  /** Serve one accepted TCP connection (authenticates it first). */
-  async serve(conn: Deno.Conn): Promise<void> {
-    let fc: FrameConn;
-    try {
-      fc = await FrameConn.accept(conn, this.#key, this.#self());
-    } catch (e) {
-      this.#log.warn(`link refused: ${(e as Error).message}`);
-      return;
-    }
+  /**
+   * Serve one authenticated link whose first message is `first` (a
+   * LinkService, daemon/link_server.ts): a guest arriving from its home.
+   */
+  async serve(fc: FrameConn, first: LinkMessage): Promise<void> {
     // A guest is probably coming: load its worker while its state arrives.
     if (!this.#blocked()) {
       UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     }
     try {
-      await this.#serveGuest(fc);
+      await this.#serveGuest(fc, first);
     } catch (e) {
       this.#log.warn(
         `guest link from node ${fc.peer} failed: ${(e as Error).message}`,
@@ -143,11 +136,15 @@ export class GuestHost {
     }
   }
 
-  async #serveGuest(fc: FrameConn): Promise<void> {
+  async #serveGuest(fc: FrameConn, first: LinkMessage): Promise<void> {
     const blobs = new BlobAssembler();
     let ctx: UserContext | null = null;
     let freezing = false;
-    for (let m = await fc.next(); m !== null; m = await fc.next()) {
+    for (
+      let m: LinkMessage | null = first;
+      m !== null;
+      m = await fc.next()
+    ) {
       if (m.type === "blob") {
         blobs.add(m.body);
         continue;
