@@ -27,7 +27,7 @@ import {
   type CachedModule,
   instrumentCached,
 } from "./runtime/instrument_cache.ts";
-import { UserContext } from "./runtime/context.ts";
+import { moduleHash, UserContext } from "./runtime/context.ts";
 import { RemoteContext } from "./remote_context.ts";
 import {
   decodeSnapshot,
@@ -112,6 +112,8 @@ export class HomeProcess {
   #sab: SharedArrayBuffer;
   #server: SyncChannelServer;
   #instrumented: CachedModule;
+  /** SHA-256 of the instrumented module, computed at the first move. */
+  #wasmHash: string | null = null;
   #unknown: Record<string, Signature>;
   #ctx: UserContext | RemoteContext | null = null;
   #where: Location = { kind: "home" };
@@ -372,7 +374,8 @@ export class HomeProcess {
             self: c.self,
             pid: this.#o.pid ?? Deno.pid,
             name: this.#o.name,
-            module: this.#o.module,
+            wasm: this.#instrumented.wasm,
+            wasmHash: this.#wasmHash ??= moduleHash(this.#instrumented.wasm),
             snapshot,
             args: this.#o.args,
             env: this.#o.env,

@@ -35,8 +35,10 @@ export interface RemoteStart {
   pid: number;
   /** Program name. */
   name: string;
-  /** The original module. */
-  module: Uint8Array;
+  /** The instrumented module, sent only if the target lacks it. */
+  wasm: Uint8Array;
+  /** Its SHA-256 (hex): the target's cache key. */
+  wasmHash: string;
   /** The frozen state to continue. */
   snapshot: Snapshot;
   /** argv and environment (answered locally on the guest node). */
@@ -84,7 +86,11 @@ export class RemoteContext {
     const fc = await FrameConn.connect(o.addr, o.port, o.key, o.self);
     const rc = new RemoteContext(fc);
     try {
-      await sendBlob(fc, 1, o.module);
+      // Once per node: a module the target keeps is not sent again.
+      const { have } = await fc.request<{ have: boolean }>("guest.has", {
+        hash: o.wasmHash,
+      }, 10000);
+      if (have !== true) await sendBlob(fc, 1, o.wasm);
       const snapshot = await sendSnapshot(fc, 2, o.snapshot);
       const started = fc.request("guest.start", {
         pid: o.pid,
@@ -94,7 +100,8 @@ export class RemoteContext {
         unknown: o.unknown,
         startedAt: o.startedAt,
         locked: o.locked,
-        module: 1,
+        moduleHash: o.wasmHash,
+        module: have === true ? null : 1,
         snapshot,
       }, 60000);
       rc.#serve(deputy, onEvict);

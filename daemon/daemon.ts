@@ -455,6 +455,7 @@ export class Daemon {
       memTotal: self.memTotal,
       memFree: self.memFree,
       guests: this.#guests.guests().length,
+      modules: this.#guests.moduleStats,
       balance: this.#balancer.enabled,
       loadFrom: this.#cfg.loadFrom ?? "system",
       stats: this.stats,

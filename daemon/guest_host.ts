@@ -19,10 +19,7 @@ import {
   serveSyncChannel,
 } from "../core/link/sync_channel.ts";
 import { moduleHash, UserContext } from "../core/runtime/context.ts";
-import {
-  type CachedModule,
-  instrumentCached,
-} from "../core/runtime/instrument_cache.ts";
+import { readInstrumentInfo } from "../core/runtime/instrument_info.ts";
 import {
   CONTEXT_IMPORTS_URL,
   type WasiContextOptions,
@@ -67,8 +64,10 @@ export class GuestHost {
   #limits: GuestLimits;
   #blocked: () => boolean;
   #guests = new Map<FrameConn, GuestInfo>();
-  /** Instrumented modules by hash of the original (most recent last). */
-  #modules = new Map<string, CachedModule>();
+  /** Modules received over links, and arrivals that reused a kept one. */
+  readonly moduleStats = { received: 0, reused: 0 };
+  /** Instrumented modules by their SHA-256 (most recent last). */
+  #modules = new Map<string, Uint8Array>();
 
   /** Make a host; `blocked` is read at every arrival (mosctl block). */
   constructor(
@@ -149,6 +148,13 @@ export class GuestHost {
         blobs.add(m.body);
         continue;
       }
+      if (m.type === "guest.has") {
+        const hash = (m.body as { hash?: unknown })?.hash;
+        await fc.reply(m, true, {
+          have: typeof hash === "string" && this.#modules.has(hash),
+        });
+        continue;
+      }
       if (m.type === "guest.start") {
         if (ctx) {
           await fc.reply(m, false, "a guest is already running on this link");
@@ -209,17 +215,34 @@ export class GuestHost {
     }
   }
 
-  /** instrumentCached, with the last few modules kept in memory. */
-  async #instrument(module: Uint8Array): Promise<CachedModule> {
-    const h = moduleHash(module);
-    let m = this.#modules.get(h);
-    if (m === undefined) m = await instrumentCached(module);
-    this.#modules.delete(h);
-    this.#modules.set(h, m);
+  /**
+   * The instrumented module with content hash `hash`: kept from an earlier
+   * arrival, or just received as blob `blob` (checked against the hash, so
+   * one home cannot plant a module under another's name). Homes ask
+   * "guest.has" first and send a module only once per node.
+   */
+  #module(hash: string, blob: unknown, blobs: BlobAssembler): Uint8Array {
+    let wasm = this.#modules.get(hash);
+    if (blob !== undefined && blob !== null) {
+      const got = blobs.take(blob);
+      if (moduleHash(got) !== hash) {
+        throw new Error("the module does not match its hash");
+      }
+      readInstrumentInfo(got); // throws if it is not an instrumented module
+      wasm = got;
+      this.moduleStats.received++;
+    } else if (wasm !== undefined) {
+      this.moduleStats.reused++;
+    }
+    if (wasm === undefined) {
+      throw new Error("module not cached here any more (send it again)");
+    }
+    this.#modules.delete(hash);
+    this.#modules.set(hash, wasm);
     if (this.#modules.size > MODULES_KEPT) {
       this.#modules.delete(this.#modules.keys().next().value!);
     }
-    return m;
+    return wasm;
   }
 
   async #start(
@@ -232,11 +255,10 @@ export class GuestHost {
       throw new Error(`node is full (${this.#limits.maxGuests} guests)`);
     }
     const b = m.body as Record<string, unknown>;
-    const module = blobs.take(b.module);
+    const wasm = this.#module(String(b.moduleHash), b.module, blobs);
     const snapshot = takeSnapshot(blobs, b.snapshot);
     const args = (b.args as string[]) ?? [];
     const env = (b.env as string[]) ?? [];
-    const instrumented = await this.#instrument(module);
     const sab = createChannelBuffer();
     // Every call goes home over the link, in order; the worker blocks meanwhile.
     const server = serveSyncChannel<DeputyRequest, DeputyResponse>(
@@ -251,7 +273,7 @@ export class GuestHost {
       unknown: (b.unknown as WasiContextOptions["unknown"]) ?? {},
     };
     const ctx = await UserContext.resume(snapshot, {
-      wasm: instrumented.wasm,
+      wasm,
       importsModule: CONTEXT_IMPORTS_URL,
       importsOptions,
     });

@@ -16,7 +16,7 @@ import {
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
 import { callProc } from "../../core/proc_socket.ts";
-import { allSeeLive } from "../../tools/cluster_probe.ts";
+import { allSeeLive, statusOf } from "../../tools/cluster_probe.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FIX = (n: string) => join(FIXTURES_DIR, `${n}.wasm`);
@@ -125,6 +125,17 @@ Deno.test(
           );
           assert.equal(dec.decode(out.stdout), dec.decode(ref.stdout));
           assert.equal(await Deno.readTextFile(join(cwd, "log.txt")), refLog);
+          // The module went to each node once; later visits reused it.
+          for (const n of [a, b]) {
+            const visits = route.slice(0, moves).filter((id) => id === n.id);
+            const st = await statusOf(n.dir) as {
+              modules: { received: number; reused: number };
+            };
+            assert.deepEqual(st.modules, {
+              received: 1,
+              reused: visits.length - 1,
+            });
+          }
         },
       );
 
