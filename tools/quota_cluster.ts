@@ -55,10 +55,17 @@ export interface QuotaCluster {
   stop(): Promise<void>;
 }
 
-/** Start `nodes` daemons, each limited to `quota` CPUs (speeds optional). */
+/**
+ * Start `nodes` daemons, each limited to `quota` CPUs, or node i to
+ * `quotas[i]` (a faster CPU emulated by a larger quota; state it with
+ * `speeds[i]` and the same `cpus` for all). `cpus` (the daemons' --cpus)
+ * defaults to the quota.
+ */
 export async function startQuotaCluster(opts: {
   nodes: number;
   quota: number;
+  quotas?: number[];
+  cpus?: number;
   speeds?: number[];
   balance?: boolean;
   tag?: string;
@@ -68,7 +75,7 @@ export async function startQuotaCluster(opts: {
   const root = await Deno.makeTempDir({ prefix: "dmosix-quota-" });
   const dirs = lab.ns.map((_, i) => join(root, `node${i + 1}`));
   const groups: CpuGroup[] = lab.ns.map((_, i) =>
-    createCpuGroup(tag, `node${i + 1}`, opts.quota)
+    createCpuGroup(tag, `node${i + 1}`, opts.quotas?.[i] ?? opts.quota)
   );
   const full = createCpuGroup(tag, "alone", 1);
   const daemons: Deno.ChildProcess[] = [];
@@ -109,7 +116,7 @@ export async function startQuotaCluster(opts: {
         "--addr",
         lab.addrs[i],
         "--cpus",
-        String(opts.quota),
+        String(opts.cpus ?? opts.quotas?.[i] ?? opts.quota),
         "--speed",
         String(opts.speeds?.[i] ?? 10000),
         "--load",
