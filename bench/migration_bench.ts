@@ -9,35 +9,95 @@
  *    touched memory, beside the goal 10 ms + size / 1 GB/s;
  * 3. a CPU-bound program's run time away from home vs at home.
  *
- * Usage: deno run -A bench/migration_bench.ts [--quick]
+ * Usage: deno run -A bench/migration_bench.ts [--quick] [--loopback]
  *
  * @module
  */
 
 import { join } from "node:path";
 import { commandArgs, LocalCluster, waitFor } from "../tools/local_cluster.ts";
+import { startQuotaCluster } from "../tools/quota_cluster.ts";
+import { canUseNetns } from "../tools/netns.ts";
+import { canUseCgroups } from "../tools/cgroup.ts";
 import { callProc } from "../core/proc_socket.ts";
-import { FrameConn } from "../core/link/frame_conn.ts";
 
 const quick = Deno.args.includes("--quick");
+// Between two network namespaces joined by a bridge (root), as the issue
+// asks; on loopback otherwise or with --loopback.
+const netns = !Deno.args.includes("--loopback") && canUseNetns() &&
+  canUseCgroups();
 const PROG = (n: string) =>
   new URL(`./programs/${n}.wasm`, import.meta.url).pathname;
 const dec = new TextDecoder();
 
-const cluster = await LocalCluster.start({
-  nodes: 2,
-  subnet: 51,
-  port: 4751,
-  daemonArgs: ["--no-balance"],
-});
-const [home, away] = cluster.nodes;
+/** Two nodes: where home's programs start, and the target of moves. */
+interface BenchNodes {
+  homeDir: string;
+  homeAddr: string;
+  target: { kind: "node"; id: number; addr: string; port: number };
+  /** argv of a command run on the home node. */
+  onHome(cmd: string, args: string[]): string[];
+  /** Any argv run on the home node / on the target node. */
+  onHomeRaw(argv: string[]): string[];
+  onAway(argv: string[]): string[];
+  awayLog: string;
+  stop(): Promise<void>;
+}
+
+async function startNodes(): Promise<BenchNodes> {
+  if (netns) {
+    // A full CPU each: the quota is there only to pin the namespaces' work.
+    const q = await startQuotaCluster({
+      nodes: 2,
+      quota: 1,
+      balance: false,
+      tag: `dmxm${Deno.pid % 10000}`,
+    });
+    return {
+      homeDir: q.dirs[0],
+      homeAddr: q.addrs[0],
+      target: { kind: "node", id: q.ids[1], addr: q.addrs[1], port: 4660 },
+      onHome: (cmd, args) => q.on(0, cmd, args),
+      onHomeRaw: (argv) => q.exec(0, argv),
+      onAway: (argv) => q.exec(1, argv),
+      awayLog: join(q.dirs[1], "log"),
+      stop: () => q.stop(),
+    };
+  }
+  const c = await LocalCluster.start({
+    nodes: 2,
+    subnet: 51,
+    port: 4751,
+    daemonArgs: ["--no-balance"],
+  });
+  const [h, a] = c.nodes;
+  return {
+    homeDir: h.dir,
+    homeAddr: h.addr,
+    target: { kind: "node", id: a.id, addr: a.addr, port: 4751 },
+    onHome: (cmd, args) => [Deno.execPath(), ...commandArgs(cmd, args)],
+    onHomeRaw: (argv) => argv,
+    onAway: (argv) => argv,
+    awayLog: join(a.dir, "log"),
+    stop: () => c.stop(),
+  };
+}
+
+const nodes = await startNodes();
+const home = { dir: nodes.homeDir, addr: nodes.homeAddr };
+const target = nodes.target;
 const work = await Deno.makeTempDir({ prefix: "dmosix-migbench-" });
-const target = { kind: "node", id: away.id, addr: away.addr, port: 4751 };
+console.log(
+  netns
+    ? "2 nodes in network namespaces joined by a bridge (veth)"
+    : "2 nodes on loopback addresses",
+);
 
 /** Start mosrun with piped stdin; wait for its socket. */
 async function start(args: string[]) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: commandArgs("mosrun", ["--dir", home.dir, ...args]),
+  const argv = nodes.onHome("mosrun", ["--dir", home.dir, ...args]);
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
     cwd: work,
     stdin: "piped",
     stdout: "piped",
@@ -90,30 +150,31 @@ try {
     homeUs.push(Number(await runGo("syscalls", [String(calls)], false)));
     awayUs.push(Number(await runGo("syscalls", [String(calls)], true)));
   }
-  const key = new TextEncoder().encode("bench-link-key-0123456789abcdef-01");
-  const listener = Deno.listen({ hostname: home.addr, port: 0 });
-  const serverP = listener.accept().then((c) => FrameConn.accept(c, key, 1));
-  const client = await FrameConn.connect(
-    home.addr,
-    (listener.addr as Deno.NetAddr).port,
-    key,
-    2,
-  );
-  const server = await serverP;
-  (async () => {
-    for (let m = await server.next(); m; m = await server.next()) {
-      await server.reply(m, true, m.body);
-    }
-  })();
-  const tcpUs: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) await client.request("ping", { i });
-    tcpUs.push((performance.now() - t0) / calls * 1000);
-  }
-  client.close();
-  server.close();
-  listener.close();
+  // The floor: the same request/reply over a plain authenticated link
+  // between the same two nodes (server on the target, client at home).
+  const ping = new URL("./link_ping.ts", import.meta.url).pathname;
+  const deno = [Deno.execPath(), "run", "-A", ping];
+  const serverArgv = nodes.onAway([...deno, "serve", target.addr, "4799"]);
+  const server = new Deno.Command(serverArgv[0], {
+    args: serverArgv.slice(1),
+    stdout: "piped",
+  }).spawn();
+  const ready = server.stdout.getReader();
+  await ready.read(); // "ready"
+  ready.releaseLock();
+  const pingArgv = nodes.onHomeRaw([
+    ...deno,
+    "ping",
+    target.addr,
+    "4799",
+    String(calls),
+    String(reps),
+  ]);
+  const pinged = await new Deno.Command(pingArgv[0], {
+    args: pingArgv.slice(1),
+  }).output();
+  const tcpUs = dec.decode(pinged.stdout).trim().split("\n").map(Number);
+  await server.status;
   console.log("\n1. one forwarded system call (lseek), µs, median of", reps);
   console.log(
     "   at home (SharedArrayBuffer link)   ",
@@ -133,7 +194,7 @@ try {
   );
 
   // 2. Migration time vs memory.
-  console.log("\n2. migrate --wait, ms (freeze, transfer, resume), loopback");
+  console.log("\n2. migrate --wait, ms (freeze, transfer, resume)");
   console.log("   MiB   home->node   node->home   goal(10ms+size/1GB/s)");
   for (const mb of quick ? [1, 64] : [1, 64, 256]) {
     const child = await start([PROG("touch_loop"), String(mb)]);
@@ -183,10 +244,10 @@ try {
 } catch (e) {
   console.error(`migration_bench: ${(e as Error).message}`);
   console.error(
-    await Deno.readTextFile(join(away.dir, "log")).catch(() => "no log"),
+    await Deno.readTextFile(nodes.awayLog).catch(() => "no log"),
   );
   throw e;
 } finally {
-  await cluster.stop();
+  await nodes.stop();
   await Deno.remove(work, { recursive: true });
 }

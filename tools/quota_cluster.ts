@@ -45,10 +45,14 @@ export interface QuotaCluster {
   dirs: string[];
   /** Node IDs. */
   ids: number[];
+  /** Node addresses (link port: the default, 4660). */
+  addrs: string[];
   /** Scratch directory (cwd of programs). */
   root: string;
   /** argv running `cmd args` on node i (its namespace and cgroup). */
   on(i: number, cmd: string, args: string[]): string[];
+  /** argv running any `argv` on node i (its namespace and cgroup). */
+  exec(i: number, argv: string[]): string[];
   /** argv running `cmd args` alone on one full CPU, no daemon. */
   alone(cmd: string, args: string[]): string[];
   /** Stop everything and clean up namespaces and cgroups. */
@@ -79,15 +83,10 @@ export async function startQuotaCluster(opts: {
   );
   const full = createCpuGroup(tag, "alone", 1);
   const daemons: Deno.ChildProcess[] = [];
+  const exec = (i: number, argv: string[]) =>
+    groups[i].wrap(["ip", "netns", "exec", lab.ns[i], ...argv]);
   const on = (i: number, cmd: string, args: string[]) =>
-    groups[i].wrap([
-      "ip",
-      "netns",
-      "exec",
-      lab.ns[i],
-      Deno.execPath(),
-      ...commandArgs(cmd, args),
-    ]);
+    exec(i, [Deno.execPath(), ...commandArgs(cmd, args)]);
   const stop = async () => {
     for (const d of daemons) {
       try {
@@ -143,8 +142,10 @@ export async function startQuotaCluster(opts: {
     return {
       dirs,
       ids,
+      addrs: lab.addrs,
       root,
       on,
+      exec,
       alone: (cmd, args) =>
         full.wrap([Deno.execPath(), ...commandArgs(cmd, args)]),
       stop,
