@@ -51,6 +51,9 @@ import {
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
 export const TRAP_STATUS = 134;
 
+/** Exit status when the process was lost with its node and not recovered. */
+export const LOST_STATUS = 1;
+
 /** Where checkpoints go. */
 export interface CheckpointPolicy {
   /** File base: checkpoints are BASE.1, BASE.2, ... */
@@ -114,6 +117,8 @@ export class HomeProcess {
   #instrumented: CachedModule;
   /** SHA-256 of the instrumented module, computed at the first move. */
   #wasmHash: string | null = null;
+  /** The last checkpoint written or resumed from, for a recovery. */
+  #lastCheckpoint: string | null = null;
   #unknown: Record<string, Signature>;
   #ctx: UserContext | RemoteContext | null = null;
   #where: Location = { kind: "home" };
@@ -150,7 +155,8 @@ export class HomeProcess {
     this.#sab = createChannelBuffer();
     this.#server = serveSyncChannel<DeputyRequest, DeputyResponse>(
       this.#sab,
-      (req) => deputy.handle(req),
+      // this.#deputy, not deputy: a recovery replaces it.
+      (req) => this.#deputy.handle(req),
       () => ({ errno: Errno.IO }) as DeputyResponse,
     );
     this.#exit = new Promise((r) => this.#resolveExit = r);
@@ -236,6 +242,8 @@ export class HomeProcess {
       unknown,
       ck.seq,
     );
+    p.#deputy.markCheckpoint();
+    p.#lastCheckpoint = file;
     p.#run(await UserContext.resume(snapshot, p.#contextOptions()));
     return p;
   }
@@ -260,7 +268,9 @@ export class HomeProcess {
     ctx.done.then((end) => {
       if (this.#ctx !== ctx || end.kind === "frozen") return;
       if (end.kind === "exit") this.#finish(end.code & 0xff);
-      else {
+      else if (ctx instanceof RemoteContext && ctx.lost) {
+        this.#recover(ctx.node, end.message);
+      } else {
         this.#o.notice?.(`${this.#o.name}: ${end.message}`);
         this.#finish(TRAP_STATUS);
       }
@@ -282,6 +292,49 @@ export class HomeProcess {
     this.#server.close();
     this.#deputy.closeAll();
     this.#resolveExit(code);
+  }
+
+  /**
+   * Its node was lost with the user context: resume from the last
+   * checkpoint at home (the balancer may move it on), under the
+   * at-most-once rule of Deputy.recover; without a checkpoint it is lost.
+   */
+  #recover(node: number, why: string): void {
+    const run = this.#busy.then(async () => {
+      if (this.#ended) return;
+      const path = this.#lastCheckpoint;
+      if (path === null) {
+        this.#o.notice?.(
+          `${this.#o.name}: lost with node ${node} (${why}); no checkpoint to resume from (use mosrun -C FILE -A MIN)`,
+        );
+        this.#finish(LOST_STATUS);
+        return;
+      }
+      try {
+        const ck = await readCheckpointFile(path, RUNTIME_VERSION);
+        const state = ck.deputy as DeputyState;
+        this.#deputy = Deputy.recover(state, this.#deputy, this.#o.stdio);
+        this.#deputy.markCheckpoint();
+        this.#where = { kind: "home" };
+        this.#run(
+          await UserContext.resume(
+            decodeSnapshot(ck.snapshot),
+            this.#contextOptions(),
+          ),
+        );
+        this.#o.notice?.(
+          `${this.#o.name}: node ${node} was lost; resumed from ${path} at home`,
+        );
+      } catch (e) {
+        this.#o.notice?.(
+          `${this.#o.name}: lost with node ${node}; resuming ${path} failed: ${
+            (e as Error).message
+          }`,
+        );
+        this.#finish(LOST_STATUS);
+      }
+    });
+    this.#busy = run.catch(() => {});
   }
 
   /** Resolves with the program's exit status (0-255). */
@@ -448,6 +501,8 @@ export class HomeProcess {
         seq,
       };
       await writeCheckpointFile(path, ck);
+      this.#deputy.markCheckpoint();
+      this.#lastCheckpoint = path;
       this.#seq = seq;
       this.#o.notice?.(`checkpoint ${path} written`);
       return path;

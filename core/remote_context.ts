@@ -59,6 +59,8 @@ export class RemoteContext {
   readonly done: Promise<ContextEnd>;
   /** The node it runs on. */
   readonly node: number;
+  /** True when it ended because the link to its node broke (node lost). */
+  lost = false;
   #fc: FrameConn;
   #ended = false;
   #finish!: (e: ContextEnd) => void;
@@ -160,6 +162,7 @@ export class RemoteContext {
       }
     }
     if (!this.#ended) {
+      this.lost = true;
       this.#finish({
         kind: "error",
         message: `lost the link to node ${this.node}: ${

@@ -16,6 +16,8 @@ export class BufferedInput {
   #inFlight: Promise<void> | null = null;
   #eof = false;
   #error: unknown = null;
+  /** Bytes taken since the last checkpoint mark, for a replay (or null). */
+  #journal: Uint8Array[] | null = null;
 
   /** Wrap `stream`; `pending` bytes (from a checkpoint) come first. */
   constructor(stream: InputStream, pending?: Uint8Array) {
@@ -60,14 +62,30 @@ export class BufferedInput {
         n += want;
       }
     }
-    if (out.length === 1) return out[0].slice();
-    const all = new Uint8Array(n);
-    let at = 0;
-    for (const c of out) {
-      all.set(c, at);
-      at += c.length;
+    const all = concat(out);
+    if (this.#journal !== null && all.length > 0) {
+      this.#journal.push(all.slice());
     }
     return all;
+  }
+
+  /**
+   * Start recording what the program takes from here on (at a checkpoint),
+   * so {@linkcode rewind} can give it again if the process is resumed from
+   * that checkpoint.
+   */
+  startJournal(): void {
+    this.#journal = [];
+  }
+
+  /**
+   * Put everything taken since {@linkcode startJournal} back in front of
+   * the buffer: the program resumed from the checkpoint reads it again.
+   */
+  rewind(): void {
+    const again = concat(this.#journal ?? []);
+    if (again.length > 0) this.#chunks.unshift(again);
+    this.#journal = [];
   }
 
   /** Take the error of a failed stream read, clearing it. */
@@ -104,8 +122,17 @@ export class BufferedInput {
 
   /** A copy of the buffered bytes (for a checkpoint), left in place. */
   peekAll(): Uint8Array {
-    const all = this.take(Infinity);
-    if (all.length > 0) this.#chunks.unshift(all);
-    return all.slice();
+    return concat(this.#chunks).slice();
   }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0].slice();
+  const all = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of parts) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
 }

@@ -219,6 +219,10 @@ export class Deputy {
   readonly preopens: Preopen[];
   #fds = new Map<number, FdEntry>();
   #stdin: BufferedInput;
+  /** Bytes written to stdout/stderr (by role) since the last checkpoint. */
+  #written = [0, 0, 0];
+  /** Bytes of repeated output to drop (by role) after a recovery. */
+  #skip = [0, 0, 0];
   #stdout: OutputStream;
   #stderr: OutputStream;
   #maxIo: number;
@@ -354,6 +358,45 @@ export class Deputy {
   /** Let calls block again (after the freeze, on resume). */
   allowBlocking(): void {
     this.#interruptPending = false;
+  }
+
+  /**
+   * The state just saved is a checkpoint: count output and record stdin
+   * from here, for {@linkcode Deputy.recover}.
+   */
+  markCheckpoint(): void {
+    this.#written = [0, 0, 0];
+    this.#stdin.startJournal();
+  }
+
+  /**
+   * The deputy of a process resumed from its last checkpoint after it was
+   * lost (its node died), replacing `live`. The at-most-once rule for
+   * what the program did since that checkpoint: stdout and stderr output
+   * already delivered is not written again (the replay's first bytes are
+   * dropped); stdin read since then is read again; files are reopened at
+   * their checkpoint offsets, so writes are redone at the same places, and
+   * files opened for appending are cut back to their checkpoint size first.
+   * `live`'s files are closed; its stdin stays in use.
+   */
+  static recover(state: DeputyState, live: Deputy, stdio: Stdio): Deputy {
+    for (const s of state.fds) {
+      if (s.kind !== "file" || !s.append || s.size === undefined) continue;
+      const where = state.preopens[s.root]?.hostDir;
+      if (where === undefined) continue;
+      const path = hostPathOf(where, s.path === "" ? [] : s.path.split("/"));
+      try {
+        if (Deno.statSync(path).size > s.size) Deno.truncateSync(path, s.size);
+      } catch {
+        // Gone: restore reports it.
+      }
+    }
+    const d = Deputy.restore(state, stdio);
+    live.closeAll();
+    d.#stdin = live.#stdin;
+    d.#stdin.rewind();
+    d.#skip = [...live.#written];
+    return d;
   }
 
   /** Close every host file (when the process ends). */
@@ -526,8 +569,13 @@ export class Deputy {
       if (e.role === 0) return fail(Errno.BADF);
       const out = e.role === 1 ? this.#stdout : this.#stderr;
       const done: DeputyResponse = { errno: 0, n: data.length };
+      this.#written[e.role] += data.length;
+      // Replayed after a recovery: this much already reached the user.
+      const skip = Math.min(this.#skip[e.role], data.length);
+      this.#skip[e.role] -= skip;
+      if (skip === data.length) return done;
       try {
-        const p = out.write(data);
+        const p = out.write(skip > 0 ? data.subarray(skip) : data);
         if (p instanceof Promise) {
           return p.then(() => done, (err) => fail(errnoFromError(err)));
         }
@@ -1187,6 +1235,7 @@ export class Deputy {
             readable: e.readable,
             writable: e.writable,
             append: e.hostAppend,
+            ...(e.hostAppend ? { size: e.file.statSync().size } : {}),
             offset,
             filetype: e.filetype,
             vanished: !this.#sameFile(e),

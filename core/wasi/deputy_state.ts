@@ -32,6 +32,8 @@ export interface SavedFileFd extends SavedFdBase {
   writable: boolean;
   /** Opened with O_APPEND on the host. */
   append: boolean;
+  /** Size of an append-mode file when saved (a recovery cuts it back). */
+  size?: number;
   offset: bigint;
   filetype: number;
   /** The path no longer named the open file when the state was saved. */
