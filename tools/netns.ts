@@ -13,6 +13,10 @@ export interface NetnsLab {
   ns: string[];
   /** IPv4 address of host i. */
   addrs: string[];
+  /** Cut host i off (its bridge port down: packets vanish, no reset). */
+  cut(i: number): Promise<void>;
+  /** Connect host i again. */
+  heal(i: number): Promise<void>;
   /** Remove every namespace (veths and bridge go with them). */
   destroy(): Promise<void>;
 }
@@ -101,5 +105,13 @@ export async function createLab(
     await destroy();
     throw e;
   }
-  return { ns, addrs, destroy };
+  const port = (i: number, state: "up" | "down") =>
+    ip(["-n", bridge, "link", "set", `p${i + 1}`, state]);
+  return {
+    ns,
+    addrs,
+    cut: (i) => port(i, "down"),
+    heal: (i) => port(i, "up"),
+    destroy,
+  };
 }

@@ -53,6 +53,9 @@ export interface QuotaCluster {
   on(i: number, cmd: string, args: string[]): string[];
   /** argv running any `argv` on node i (its namespace and cgroup). */
   exec(i: number, argv: string[]): string[];
+  /** Cut node i off the network / connect it again. */
+  cut(i: number): Promise<void>;
+  heal(i: number): Promise<void>;
   /** argv running `cmd args` alone on one full CPU, no daemon. */
   alone(cmd: string, args: string[]): string[];
   /** Stop everything and clean up namespaces and cgroups. */
@@ -146,6 +149,8 @@ export async function startQuotaCluster(opts: {
       root,
       on,
       exec,
+      cut: lab.cut,
+      heal: lab.heal,
       alone: (cmd, args) =>
         full.wrap([Deno.execPath(), ...commandArgs(cmd, args)]),
       stop,

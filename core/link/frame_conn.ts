@@ -63,6 +63,9 @@ export class FrameConn {
   #reader: Promise<void> | null = null;
   /** The peer's node ID (after the handshake). */
   peer = 0;
+  #lastRecv = Date.now();
+  #lastSent = Date.now();
+  #alive: ReturnType<typeof setInterval> | undefined;
 
   private constructor(conn: Deno.Conn, key: Uint8Array, self: number) {
     this.#conn = conn;
@@ -152,6 +155,32 @@ export class FrameConn {
     return c;
   }
 
+  /**
+   * Watch the peer: send a "tick" when nothing else went out for
+   * `intervalMs`, and close the link with an error when nothing came in
+   * for `deadAfterMs`. TCP alone notices a cut network only after many
+   * minutes; a partitioned peer must be given up in seconds (and the two
+   * ends may use different bounds, so one gives up first).
+   */
+  keepAlive(intervalMs: number, deadAfterMs: number): void {
+    clearInterval(this.#alive);
+    this.#lastRecv = Date.now();
+    this.#alive = setInterval(() => {
+      const now = Date.now();
+      if (now - this.#lastRecv > deadAfterMs) {
+        this.close(
+          new LinkError(
+            `no sign of life from node ${this.peer} for ${
+              Math.round((now - this.#lastRecv) / 1000)
+            } s`,
+          ),
+        );
+      } else if (now - this.#lastSent >= intervalMs) {
+        this.send("tick", {}).catch(() => {});
+      }
+    }, Math.max(10, Math.min(intervalMs, deadAfterMs / 4)));
+  }
+
   /** Send one message (serialized with every other send on this link). */
   send(type: string, body: unknown): Promise<void> {
     if (this.#closed) {
@@ -209,6 +238,7 @@ export class FrameConn {
   close(err?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#alive);
     this.#error ??= err ?? null;
     try {
       this.#conn.close();
@@ -244,6 +274,7 @@ export class FrameConn {
       body,
     };
     const bytes = encodeFrame(this.#key, env, LINK_MAX_FRAME);
+    this.#lastSent = Date.now();
     const w = this.#writing.then(() => writeAll(this.#conn, bytes));
     this.#writing = w.catch(() => {});
     return w;
@@ -271,6 +302,8 @@ export class FrameConn {
         if (env.from !== this.peer) {
           throw new LinkError("peer changed its identity");
         }
+        this.#lastRecv = Date.now();
+        if (env.type === "tick") continue;
         if (env.type === "reply") {
           const b = env.body as {
             rid?: unknown;

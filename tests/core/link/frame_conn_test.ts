@@ -120,3 +120,34 @@ Deno.test("a recorded client session replayed to a new server is refused", async
   real.close();
   listener.close();
 });
+
+Deno.test("keepAlive keeps an idle link open while both ends tick", async () => {
+  const { server, client } = await pair();
+  assert(server.status === "fulfilled" && client.status === "fulfilled");
+  const s = server.value, c = client.value;
+  s.keepAlive(40, 400);
+  c.keepAlive(40, 400);
+  await new Promise((r) => setTimeout(r, 900));
+  assert(!s.closed && !c.closed, "an idle but live link was given up");
+  // Ticks are not messages: the next message is the real one.
+  c.send("real", { x: 1 });
+  assert.equal((await s.next())?.type, "real");
+  c.close();
+  s.close();
+});
+
+Deno.test("keepAlive gives up a silent peer after deadAfterMs with a clear error", async () => {
+  const { server, client } = await pair();
+  assert(server.status === "fulfilled" && client.status === "fulfilled");
+  const s = server.value, c = client.value;
+  c.keepAlive(40, 300); // the server never ticks: as if cut off
+  const t0 = Date.now();
+  assert.equal(await c.next(), null);
+  const waited = Date.now() - t0;
+  assert(waited >= 300 && waited < 2000, `gave up after ${waited} ms`);
+  assert.match(
+    c.error?.message ?? "",
+    /^no sign of life from node 2 for \d+ s$/,
+  );
+  s.close();
+});
