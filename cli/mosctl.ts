@@ -31,6 +31,7 @@ Commands:
   getfree [ID]          raw free memory, MB
   getutil [ID]          CPU utilization, percent
   setspeed N            set this node's speed
+  webtoken              print the web monitor's action token (omdiscd --http)
 
 Options:
   --json      print JSON
@@ -119,6 +120,12 @@ async function main(args: string[]): Promise<number> {
           : "blocked, no guests",
       );
       return r.remaining ? 1 : 0;
+    }
+    case "webtoken": {
+      if (arg !== undefined) throw new UsageError("webtoken takes no argument");
+      const r = await callNode<{ token: string; url: string }>(dir, "webtoken");
+      out({ ...r, link: `${r.url}#token=${r.token}` }, r.token);
+      return 0;
     }
     case "setspeed": {
       const n = Number(arg);

@@ -4,11 +4,13 @@
  * @module
  */
 
+import { isNativeProgram } from "../core/batch_program.ts";
+import { runBatch } from "../core/batch_run.ts";
 import { CliError, cliMain, UsageError } from "../core/cli_util.ts";
-import {
-  type CheckpointPolicy,
+import type {
+  CheckpointPolicy,
   HomeProcess,
-  type Location,
+  Location,
 } from "../core/home_process.ts";
 import { formatNodeId } from "../core/ids.ts";
 import { MosrunUsageError, parseMosrunArgs } from "../core/mosrun_args.ts";
@@ -16,14 +18,15 @@ import { chooseStart, clusterAccess } from "../core/mosrun_start.ts";
 import { resolveDirs } from "../core/node_dirs.ts";
 import { listenProcSocket, procSocketPath } from "../core/proc_socket.ts";
 import { VERSION } from "../core/version.ts";
-import { parsePreopen } from "../core/wasi/preopen.ts";
-import { denoStdio } from "../core/wasi/stdio.ts";
 
 const HELP = `Usage: mosrun [where] [options] PROGRAM [ARGS...]
        mosrun -R FILE [-C FILE] [-A MIN]
 
 Run PROGRAM (a WASI preview1 .wasm command) as a cluster process: its
-files, terminal and environment stay here while it runs.
+files, terminal and environment stay here while it runs. A native
+program runs as a batch job: started on the best node (or the one named),
+in the same directory with your environment, its input, output, signals
+and exit status carried; it never migrates.
 
 Where:
   -h               at home (the default with no daemon)
@@ -32,6 +35,8 @@ Where:
 Options:
   -m MB            needs that much free memory
   -L / -l          never / may migrate automatically
+  -E[/CWD]         run PROGRAM as a native batch job (in CWD)
+  -q               batch job: wait here until a node has a free CPU
   -C FILE          checkpoint files FILE.1, FILE.2, ...
   -A MIN           checkpoint every MIN minutes (fractions allowed)
   -R FILE          resume a checkpoint file
@@ -63,11 +68,34 @@ async function main(argv: string[]): Promise<number> {
     console.log(`mosrun (dmosix) ${VERSION}`);
     return 0;
   }
-  if (a.batch) {
-    throw new CliError(
-      "native batch jobs (-E) are not available in this version (run the program directly)",
-    );
+  if (
+    a.batch || (a.resume === null &&
+      await isNativeProgram(
+        a.command[0],
+        Deno.cwd(),
+        Deno.env.get("PATH") ?? "",
+      ))
+  ) {
+    // A native program: a batch job, placed once, never migrated.
+    return await runBatch(a, resolveDirs({ dir: a.dir ?? undefined }));
   }
+  if (a.queue) {
+    throw new UsageError("-q queues batch jobs (native programs) only");
+  }
+  // The wasm runtime only now: a batch job starts without loading it.
+  const [
+    { HomeProcess },
+    { systemHomeMemory },
+    { localDaemon, ROUTE_ENV, routeFrom },
+    { parsePreopen },
+    { denoStdio },
+  ] = await Promise.all([
+    import("../core/home_process.ts"),
+    import("../core/home_memory.ts"),
+    import("../core/dicom/access.ts"),
+    import("../core/wasi/preopen.ts"),
+    import("../core/wasi/stdio.ts"),
+  ]);
   const dirs = resolveDirs({ dir: a.dir ?? undefined });
   const cluster = await clusterAccess(dirs);
   // A named node or -L pins the process; -l frees it again.
@@ -87,9 +115,14 @@ async function main(argv: string[]): Promise<number> {
     stdio: denoStdio(),
     checkpoint: policy,
     notice,
-    cluster: cluster?.access,
+    // Direct communication (/dev/mosix) goes through the local daemon.
+    cluster: cluster
+      ? { ...cluster.access, daemon: localDaemon(cluster.nodes) }
+      : undefined,
+    dicomRoute: routeFrom(Deno.env.get(ROUTE_ENV)),
     pid: Deno.pid,
     locked,
+    memory: systemHomeMemory(dirs.runDir),
   };
   let proc: HomeProcess;
   if (a.resume !== null) {
@@ -107,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (!WASM_MAGIC.every((b, i) => module[i] === b)) {
       throw new CliError(
-        `${program} is not a WebAssembly module (native programs run as batch jobs, -E, not available in this version)`,
+        `${program} is not a WebAssembly module (run native programs as batch jobs: mosrun -E)`,
       );
     }
     let preopens;
@@ -160,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
             pid: Deno.pid,
             uid: Deno.uid(),
             where: proc.where.kind === "home" ? 0 : proc.where.id,
-            stat: proc.migrating ? "M" : "R",
+            stat: proc.parked ? "F" : proc.migrating ? "M" : "R",
             time: Math.round((Date.now() - started) / 1000),
             migrations: proc.migrations,
             locked: proc.locked,

@@ -19,15 +19,16 @@ import { callProc, listProcPids } from "../core/proc_socket.ts";
 const HELP = `Usage: mps [--all] [--json] [PID...]
 
 List the cluster processes started on this node (the ones you may see: all
-of them for root) and where each runs now. With --all, also the guests this
-node hosts for other nodes.
+of them for root) and where each runs now. With --all, also the guests and
+batch jobs this node runs for other nodes.
 
-Columns: PID, NODE (where it runs; 'home' here), STAT (R running, M
-migrating or checkpointing, G a guest from another node), TIME (time since
-it started, m:ss), COMMAND.
+Columns: PID, NODE (where it runs; 'home' here, 'here' for what runs here
+for another node), STAT (R running, M migrating or checkpointing, B a batch
+job, G a guest from another node), TIME (time since it started, m:ss),
+COMMAND.
 
 Options:
-  --all       also list guests hosted here
+  --all       also list guests and batch jobs hosted here
   --json      print JSON
   --dir DIR   the node's directory (env DMOSIX_DIR)
   --help, --version
@@ -95,7 +96,15 @@ async function main(args: string[]): Promise<number> {
   if (values.all) {
     try {
       const g = await callNode<
-        { guests: { pid: number; home: number; name: string; since: number }[] }
+        {
+          guests: { pid: number; home: number; name: string; since: number }[];
+          batch?: {
+            homePid: number;
+            home: number;
+            command: string;
+            since: number;
+          }[];
+        }
       >(
         values.dir,
         "guests",
@@ -108,6 +117,18 @@ async function main(args: string[]): Promise<number> {
           stat: "G",
           time: Math.round((Date.now() - x.since) / 1000),
           command: x.name,
+          home: formatNodeId(x.home),
+        });
+      }
+      // Batch jobs are listed by their cluster process ID (mosrun's at home).
+      for (const x of g.batch ?? []) {
+        if (only.length && !only.includes(x.homePid)) continue;
+        rows.push({
+          pid: x.homePid,
+          node: "here",
+          stat: "B",
+          time: Math.round((Date.now() - x.since) / 1000),
+          command: x.command,
           home: formatNodeId(x.home),
         });
       }

@@ -18,6 +18,7 @@ import { Daemon } from "../daemon/daemon.ts";
 import { stderrLogger } from "../daemon/log.ts";
 import { chooseAddress } from "../daemon/self_address.ts";
 import { parseMap } from "../core/map.ts";
+import { type HttpListen, parseHttpListen } from "../core/web_guard.ts";
 
 const HELP = `Usage: omdiscd [-n] [-i IFACE|ADDR] [--addr IP] [options]
 
@@ -32,6 +33,9 @@ Options:
   --port N           UDP/TCP port (default 4660)
   --no-multicast     no multicast discovery (use a map: setpe -w)
   --no-balance       never move processes automatically
+  --no-batch         refuse batch jobs (mosrun -E) from other nodes
+  --batch-root       run batch jobs as root when root sends them (the
+                     daemon being root); refused by default
   --load system|cluster
                      load from /proc (default), or the number of cluster
                      processes running here (several nodes on one machine)
@@ -41,6 +45,8 @@ Options:
   --window N         gossip window: entries per message (default 16)
   --dead-after SEC   mark a silent node dead after SEC (default: grows
                      with the cluster size)
+  --http [ADDR:]PORT serve the web monitor there (ADDR default 127.0.0.1;
+                     actions need the token of 'mosctl webtoken')
   --dir DIR          the node's directory (env DMOSIX_DIR)
   --help, --version
 `;
@@ -54,6 +60,8 @@ async function main(args: string[]): Promise<number> {
     port: { type: "string" },
     "no-multicast": { type: "boolean" },
     "no-balance": { type: "boolean" },
+    "no-batch": { type: "boolean" },
+    "batch-root": { type: "boolean" },
     load: { type: "string" },
     speed: { type: "string" },
     cpus: { type: "string" },
@@ -61,6 +69,7 @@ async function main(args: string[]): Promise<number> {
     window: { type: "string" },
     "dead-after": { type: "string" },
     dir: { type: "string" },
+    http: { type: "string" },
     log: { type: "string" }, // internal: set by the detaching parent
     help: { type: "boolean" },
     version: { type: "boolean" },
@@ -97,6 +106,12 @@ async function main(args: string[]): Promise<number> {
   const cpus = values.cpus === undefined
     ? undefined
     : positiveNumber(values.cpus, "--cpus", 0);
+  let http: HttpListen | undefined;
+  try {
+    if (values.http !== undefined) http = parseHttpListen(values.http);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const dirs = resolveDirs({ dir: values.dir });
   const loadFrom = values.load ?? "system";
   if (loadFrom !== "system" && loadFrom !== "cluster") {
@@ -134,12 +149,15 @@ async function main(args: string[]): Promise<number> {
     port,
     group: values["no-multicast"] ? null : group,
     balance: !values["no-balance"],
+    batch: !values["no-batch"],
+    batchRoot: values["batch-root"] ?? false,
     loadFrom,
     unit,
     window,
     deadAfter,
     speed,
     cpus,
+    http,
   }, log).catch((e) => {
     // When detached, stderr goes nowhere: the parent reads the reason here.
     if (values.log) log.warn((e as Error).message);

@@ -40,10 +40,12 @@
  * margin and `costFactor` times its cost in expected gain. Among near-best
  * moves, a guest going home is preferred (no more forwarding).
  *
- * The target has the last word: {@linkcode admit} checks a request on its
- * fresh local state and refuses one that gains nothing any more because
- * others sent work there meanwhile; in simulation this halves the
- * migrations of a herd.
+ * The target can have the last word: {@linkcode admit} checks a request on
+ * its fresh local state and refuses one that gains nothing any more because
+ * others sent work there meanwhile; in simulation (core/balance_sim.ts) this
+ * halves the migrations of a herd. The daemons do not ask it yet: a target
+ * refuses only when blocked or full, and a herd is damped by the random
+ * choice among near-best targets and `maxDecisions`.
  *
  * @module
  */

@@ -151,10 +151,19 @@ export function decodeCheckpoint(
   ) {
     bad("checkpoint sizes do not add up");
   }
+  // Only plain values from here on: a forged header may hold objects that
+  // cannot even be turned into a string.
+  if (
+    typeof h.runtime !== "string" || typeof h.name !== "string" ||
+    typeof h.moduleHash !== "string" || !Number.isFinite(h.created) ||
+    !Number.isSafeInteger(h.seq) || (h.seq as number) < 0
+  ) {
+    bad("checkpoint header is damaged");
+  }
   if (h.runtime !== runtime) {
     bad(
       `made by runtime ${
-        String(h.runtime)
+        (h.runtime as string).slice(0, 100).replace(/\p{Cc}/gu, "?")
       }, this dmosix resumes ${runtime} (resume it with the dmosix that wrote it)`,
     );
   }
@@ -164,12 +173,12 @@ export function decodeCheckpoint(
   if (sha256Hex(module) !== h.moduleHash) bad("module does not match its hash");
   return {
     runtime,
-    created: Number(h.created),
-    name: String(h.name),
+    created: h.created as number,
+    name: h.name as string,
     module,
     snapshot,
     deputy: h.deputy,
-    seq: Number(h.seq),
+    seq: h.seq as number,
   };
 }
 

@@ -45,6 +45,11 @@ export interface GossipData {
   util: number;
   /** Refuses guests. */
   blocked: boolean;
+  /**
+   * Guests with direct communication here, as home, pid pairs flattened
+   * (capped): other nodes send their messages straight here.
+   */
+  guests?: number[];
 }
 
 /** Where a message goes. */
@@ -91,6 +96,9 @@ export interface ClusterNodeOptions {
 /** Upper bound on entries accepted in one gossip message. */
 export const MAX_ENTRIES = 4096;
 
+/** Upper bound on the guests one node's entry lists. */
+export const MAX_GOSSIP_GUESTS = 64;
+
 function finite(x: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): boolean {
   return typeof x === "number" && Number.isFinite(x) && x >= min && x <= max;
 }
@@ -105,7 +113,14 @@ export function validData(d: unknown): GossipData | null {
     if (!finite(o[k])) return null;
   }
   if (!finite(o.util, 0, 1) || typeof o.blocked !== "boolean") return null;
+  const guests = o.guests;
+  if (
+    guests !== undefined &&
+    (!Array.isArray(guests) || guests.length > 2 * MAX_GOSSIP_GUESTS ||
+      guests.length % 2 !== 0 || !guests.every((x) => finite(x, 0, 2 ** 31)))
+  ) return null;
   return {
+    ...(guests ? { guests: guests as number[] } : {}),
     addr: o.addr,
     port: o.port as number,
     load: o.load as number,
@@ -259,6 +274,24 @@ export class ClusterNode {
     this.#board = this.#newBoard();
     for (const p of this.#peers.keys()) this.#board.addPeer(p);
     this.#board.receive(old);
+  }
+
+  /** The guests to list in this node's entry (home, pid pairs flattened). */
+  setGuests(pairs: number[]): void {
+    const g = pairs.slice(0, 2 * MAX_GOSSIP_GUESTS);
+    if (g.length === 0) delete this.#own.guests;
+    else this.#own.guests = g;
+  }
+
+  /** Every other node's listed guests, as gossip last told. */
+  hosted(): { node: NodeId; guests: number[] }[] {
+    const out: { node: NodeId; guests: number[] }[] = [];
+    for (const e of this.#board.entries()) {
+      if (e.id === this.#o.self || !e.data.guests?.length) continue;
+      if (this.#board.status(e.id) !== "up") continue;
+      out.push({ node: e.id, guests: e.data.guests });
+    }
+    return out;
   }
 
   /** Override the measured speed (mosctl setspeed / --speed). */

@@ -24,6 +24,7 @@ export const ADMIN_OPS = [
   "expel",
   "bring",
   "balance",
+  "webtoken",
 ] as const;
 
 /** Every operation name. */

@@ -59,9 +59,10 @@ export class FrameDecoder {
 
   /**
    * Feed the next chunk; returns the values of the frames it completes
-   * (envelopes with a key). Chunks may be split anywhere. The decoder keeps
-   * views of `chunk` until their frame completes, and decoded byte strings
-   * view it too: do not reuse the chunk's buffer afterwards. Throws
+   * (envelopes with a key). Chunks may be split anywhere. The part of a
+   * frame still incomplete is copied, so the caller may reuse the chunk's
+   * buffer for its next read; but byte strings decoded from a frame that
+   * arrived whole in this chunk view it: use them before reusing it. Throws
    * WireError, at once when a length prefix exceeds `maxFrame`.
    */
   push(chunk: Uint8Array): unknown[] {
@@ -100,7 +101,9 @@ export class FrameDecoder {
         out.push(this.#finish(piece)); // whole payload in one chunk: no copy
         continue;
       }
-      this.#pieces.push(piece);
+      // A copy: the caller may reuse the chunk's buffer (a socket reader
+      // does), and this piece waits for the rest of its frame.
+      this.#pieces.push(piece.slice());
       this.#have += n;
       if (this.#have === this.#need) out.push(this.#finish(this.#concat()));
     }

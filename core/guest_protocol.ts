@@ -30,6 +30,22 @@ import {
   type Snapshot,
 } from "./runtime/snapshot.ts";
 
+/**
+ * A guest's link ticks when idle this often (ms). The bounds below are
+ * generous: a home's mosrun starved of CPU (hundreds of processes starting
+ * at once) must not be taken for a cut-off node.
+ */
+export const LINK_TICK_MS = 1000;
+/**
+ * The guest's node stops a guest whose home fell silent this long (ms)...
+ */
+export const GUEST_GIVES_UP_MS = 20_000;
+/**
+ * ...before the home gives the node up (ms) and resumes the process from
+ * its checkpoint: the two never run at once.
+ */
+export const HOME_GIVES_UP_MS = 30_000;
+
 /** Largest chunk of a blob in one frame (small: the peer works on one while the next is encoded). */
 export const BLOB_CHUNK = 1024 * 1024;
 /** Largest blob accepted (a snapshot of a 4 GiB memory plus headers). */
@@ -124,9 +140,20 @@ export function takeSnapshot(blobs: BlobAssembler, ref: unknown): Snapshot {
   return { ...header, memory: { pageCount, pages, data } };
 }
 
-/** Assembles blobs from `blob` messages. */
+/** Most blobs being assembled at once on one link (a move sends four). */
+export const MAX_PENDING_BLOBS = 8;
+/** Most bytes of blobs being assembled at once on one link. */
+export const MAX_PENDING_BYTES = MAX_BLOB + 256 * 1024 * 1024;
+
+/**
+ * Assembles blobs from `blob` messages. A peer cannot make it hold more
+ * than {@linkcode MAX_PENDING_BLOBS} blobs or {@linkcode MAX_PENDING_BYTES}
+ * bytes, and chunks must come in order (sendBlob's), so a complete blob
+ * has every byte sent.
+ */
 export class BlobAssembler {
   #parts = new Map<number, { buf: Uint8Array; got: number }>();
+  #pendingBytes = 0;
 
   /** Take one `blob` body; throws on a malformed or oversized chunk. */
   add(body: unknown): void {
@@ -149,6 +176,13 @@ export class BlobAssembler {
     let p = this.#parts.get(b.id as number);
     if (!p) {
       const total = b.total as number;
+      if (
+        this.#parts.size >= MAX_PENDING_BLOBS ||
+        this.#pendingBytes + total > MAX_PENDING_BYTES
+      ) {
+        throw new Error("too many blobs pending on this link");
+      }
+      this.#pendingBytes += total;
       p = {
         buf: b.shared === true
           ? new Uint8Array(new SharedArrayBuffer(total))
@@ -158,6 +192,7 @@ export class BlobAssembler {
       this.#parts.set(b.id as number, p);
     }
     if (p.buf.length !== b.total) throw new Error("blob chunk of another size");
+    if (b.at !== p.got) throw new Error("blob chunk out of order");
     p.buf.set(b.data, b.at as number);
     p.got += b.data.length;
   }
@@ -169,6 +204,7 @@ export class BlobAssembler {
       throw new Error("blob missing or incomplete");
     }
     this.#parts.delete(id as number);
+    this.#pendingBytes -= p.buf.length;
     return p.buf;
   }
 }

@@ -28,6 +28,7 @@ import {
   instrumentCached,
 } from "./runtime/instrument_cache.ts";
 import { moduleHash, UserContext } from "./runtime/context.ts";
+import { type HomeMemory, parkUntilRoom } from "./home_memory.ts";
 import { RemoteContext } from "./remote_context.ts";
 import {
   decodeSnapshot,
@@ -47,6 +48,8 @@ import {
   CONTEXT_IMPORTS_URL,
   type WasiContextOptions,
 } from "./wasi/context_imports.ts";
+import { type DicomRoute, HomeDicom } from "./dicom/home_dicom.ts";
+import { DaemonUplink } from "./dicom/daemon_uplink.ts";
 
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
 export const TRAP_STATUS = 134;
@@ -90,6 +93,10 @@ export interface HomeStartOptions {
   pid?: number;
   /** Never moved automatically (mosrun -L, or a node named). */
   locked?: boolean;
+  /** Where its direct-communication mailbox lives when it migrates (default "direct"). */
+  dicomRoute?: DicomRoute;
+  /** Room at home: a returning process that does not fit waits on disk. */
+  memory?: HomeMemory;
 }
 
 /** Where a process's user context runs. */
@@ -103,6 +110,8 @@ export interface ClusterAccess {
   self: number;
   /** Link key derived from the cluster secret. */
   key: Uint8Array;
+  /** The local daemon's link address (direct communication goes through it). */
+  daemon?: { addr: string; port: number };
 }
 
 /** The runtime version recorded in checkpoints. */
@@ -138,6 +147,8 @@ export class HomeProcess {
   #exit: Promise<number>;
   #resolveExit!: (code: number) => void;
   #ended = false;
+  /** Direct communication (/dev/mosix devices, mailbox), core/dicom/. */
+  #dicom: HomeDicom;
 
   private constructor(
     o: HomeStartOptions,
@@ -152,6 +163,12 @@ export class HomeProcess {
     this.#instrumented = instrumented;
     this.#unknown = unknown;
     this.#seq = seq;
+    this.#dicom = new HomeDicom({
+      addr: { home: o.cluster?.self ?? 0, pid: o.pid ?? Deno.pid },
+      route: o.dicomRoute,
+      canSend: o.cluster?.daemon !== undefined,
+    });
+    deputy.devices = this.#dicom;
     this.#sab = createChannelBuffer();
     this.#server = serveSyncChannel<DeputyRequest, DeputyResponse>(
       this.#sab,
@@ -193,8 +210,29 @@ export class HomeProcess {
       stdio: o.stdio,
     });
     const p = new HomeProcess(o, deputy, instrumented, unknown, 0);
+    await p.#attach();
     p.#run(await UserContext.start(p.#contextOptions()));
     return p;
+  }
+
+  /** Attach to the local daemon's router, so messages reach this process. */
+  async #attach(): Promise<void> {
+    const c = this.#o.cluster;
+    if (!c?.daemon) return;
+    try {
+      this.#dicom.setUplink(
+        await DaemonUplink.connect({
+          ...c.daemon,
+          key: c.key,
+          self: c.self,
+          pid: this.#dicom.addr.pid,
+        }, (m) => this.#dicom.deliver(m)),
+      );
+    } catch (e) {
+      this.#o.notice?.(
+        `direct communication unavailable: ${(e as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -211,6 +249,8 @@ export class HomeProcess {
       cluster?: ClusterAccess;
       pid?: number;
       locked?: boolean;
+      dicomRoute?: DicomRoute;
+      memory?: HomeMemory;
     },
   ): Promise<HomeProcess> {
     const ck = await readCheckpointFile(file, RUNTIME_VERSION);
@@ -236,12 +276,18 @@ export class HomeProcess {
         cluster: o.cluster,
         pid: o.pid,
         locked: o.locked,
+        dicomRoute: o.dicomRoute,
+        memory: o.memory,
       },
       deputy,
       instrumented,
       unknown,
       ck.seq,
     );
+    // A new PID: its unaccepted messages go out on new channels.
+    deputy.restoreDevices(HomeDicom.savedFds(snapshot));
+    p.#dicom.arrive(snapshot, "resume");
+    await p.#attach();
     p.#deputy.markCheckpoint();
     p.#lastCheckpoint = file;
     p.#run(await UserContext.resume(snapshot, p.#contextOptions()));
@@ -285,13 +331,16 @@ export class HomeProcess {
     }
   }
 
-  #finish(code: number): void {
+  #finish(code: number, linger = true): void {
     if (this.#ended) return;
     this.#ended = true;
     clearInterval(this.#timer);
     this.#server.close();
     this.#deputy.closeAll();
-    this.#resolveExit(code);
+    // Messages it sent last still reach their receivers (bounded).
+    this.#dicom.finish(linger ? undefined : 0).finally(() =>
+      this.#resolveExit(code)
+    );
   }
 
   /**
@@ -316,12 +365,12 @@ export class HomeProcess {
         this.#deputy = Deputy.recover(state, this.#deputy, this.#o.stdio);
         this.#deputy.markCheckpoint();
         this.#where = { kind: "home" };
-        this.#run(
-          await UserContext.resume(
-            decodeSnapshot(ck.snapshot),
-            this.#contextOptions(),
-          ),
-        );
+        const snap = decodeSnapshot(ck.snapshot);
+        this.#deputy.devices = this.#dicom;
+        this.#deputy.restoreDevices(HomeDicom.savedFds(snap));
+        this.#dicom.arrive(snap, "recover");
+        this.#dicom.at(this.#dicom.addr.home);
+        this.#run(await UserContext.resume(snap, this.#contextOptions()));
         this.#o.notice?.(
           `${this.#o.name}: node ${node} was lost; resumed from ${path} at home`,
         );
@@ -348,6 +397,9 @@ export class HomeProcess {
   /** True while a freeze, checkpoint or move is in progress. */
   migrating = false;
 
+  /** True while it waits on disk for room at home (STAT F). */
+  parked = false;
+
   /** Where the user context runs now. */
   get where(): Location {
     return this.#where;
@@ -369,15 +421,19 @@ export class HomeProcess {
       }
       // A call blocked at the deputy (stdin, poll) must let go for the freeze.
       this.migrating = true;
+      this.#dicom.moving();
       this.#deputy.interruptBlocked();
       let snapshot: Snapshot;
       try {
         snapshot = await ctx.freeze();
         if (ctx instanceof UserContext) {
           this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
+          // Its mailbox goes along with it (direct communication).
+          snapshot = this.#dicom.leave(snapshot, this.#deputy.deviceFds());
         }
       } catch (e) {
         this.#deputy.allowBlocking();
+        this.#dicom.at(this.#nodeOf(this.#where));
         this.migrating = false;
         throw e;
       }
@@ -392,11 +448,14 @@ export class HomeProcess {
       try {
         await this.#continueAt(snapshot, to ?? this.#where);
       } catch (e) {
-        failure ??= e;
+        // A move that did not happen fails; a checkpoint (no `to`) was
+        // written all the same.
+        if (to !== undefined) failure ??= e;
+        const at = to ?? this.#where;
         this.#o.notice?.(
-          `could not continue on node ${
-            to?.kind === "node" ? to.id : "home"
-          }: ${(e as Error).message}; continuing at home`,
+          `could not continue on node ${at.kind === "node" ? at.id : "home"}: ${
+            (e as Error).message
+          }; continuing at home`,
         );
         await this.#continueAt(snapshot, { kind: "home" });
       }
@@ -408,8 +467,25 @@ export class HomeProcess {
     return run;
   }
 
+  /** The node ID of a location (this node's at home). */
+  #nodeOf(l: Location): number {
+    return l.kind === "home" ? this.#dicom.addr.home : l.id;
+  }
+
   async #continueAt(snapshot: Snapshot, to: Location): Promise<void> {
     if (to.kind === "home") {
+      // Its mailbox takes messages at home, also while it waits for room.
+      this.#dicom.arrive(snapshot);
+      this.#dicom.at(this.#dicom.addr.home);
+      if (this.#o.memory && this.#where.kind !== "home") {
+        // Coming back to a home without room: wait on disk, never killed.
+        await parkUntilRoom(this.#o.memory, snapshot, (path) => {
+          this.parked = true;
+          this.#o.notice?.(
+            `${this.#o.name}: not enough memory at home to take it back; frozen to ${path} until there is`,
+          );
+        }).finally(() => this.parked = false);
+      }
       this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
     } else {
       const c = this.#o.cluster;
@@ -451,6 +527,7 @@ export class HomeProcess {
     }
     this.memBytes = snapshot.memory.pageCount * 65536;
     this.#where = to;
+    this.#dicom.at(this.#nodeOf(to));
   }
 
   /**
@@ -512,6 +589,6 @@ export class HomeProcess {
   /** Stop the program at once (no checkpoint); wait() resolves with `code`. */
   kill(code: number): void {
     this.#ctx?.terminate();
-    this.#finish(code);
+    this.#finish(code, false);
   }
 }

@@ -307,7 +307,7 @@ export async function resolveMapHosts(
     try {
       ip = await cache.get(key)!;
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = printable(e instanceof Error ? e.message : String(e));
       throw new MapError(
         file,
         r.line,
@@ -319,7 +319,9 @@ export async function resolveMapHosts(
       throw new MapError(
         file,
         r.line,
-        `host "${r.host}" resolved to "${ip}", not an IPv4 address ` +
+        `host "${r.host}" resolved to "${
+          printable(String(ip))
+        }", not an IPv4 address ` +
           `(write its IPv4 address instead)`,
       );
     }
@@ -333,6 +335,11 @@ export async function resolveMapHosts(
   };
   validateMap(resolved, file);
   return resolved;
+}
+
+/** A resolver's text made fit for a one-line message. */
+function printable(s: string): string {
+  return s.replace(/\p{Cc}+/gu, " ").slice(0, 200);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface MosrunArgs {
   migratable: boolean | null;
   /** Run as a native batch job (-E), with an optional cwd (-E/CWD). */
   batch: { cwd: string | null } | null;
+  /** Batch job waits at home for a free CPU in the cluster (-q). */
+  queue: boolean;
   /** Checkpoint file base (-C). */
   checkpointBase: string | null;
   /** Checkpoint interval, minutes (-A). */
@@ -89,6 +91,7 @@ export function parseMosrunArgs(argv: string[]): MosrunArgs {
     memoryMb: null,
     migratable: null,
     batch: null,
+    queue: false,
     checkpointBase: null,
     checkpointMinutes: null,
     resume: null,
@@ -122,6 +125,7 @@ export function parseMosrunArgs(argv: string[]): MosrunArgs {
       else if (arg === "-h") setWhere({ kind: "home" });
       else if (arg === "-b") setWhere({ kind: "best" });
       else if (arg === "-F") a.fallbackHome = true;
+      else if (arg === "-q") a.queue = true;
       else if (arg === "-L") a.migratable = false;
       else if (arg === "-l") a.migratable = true;
       else if (/^-\d+$/.test(arg) || /^-0x[0-9a-f]+$/i.test(arg)) {
@@ -165,6 +169,11 @@ export function parseMosrunArgs(argv: string[]): MosrunArgs {
     a.resume === null
   ) {
     throw new MosrunUsageError("-A needs -C FILE (where to write checkpoints)");
+  }
+  if (a.queue && a.where.kind !== "default" && a.where.kind !== "best") {
+    throw new MosrunUsageError(
+      "-q waits for the best node: it goes with -b or no where-option",
+    );
   }
   if (a.batch && (a.checkpointBase !== null || a.checkpointMinutes !== null)) {
     throw new MosrunUsageError("batch jobs (-E) cannot be checkpointed");

@@ -9,6 +9,8 @@
 
 import {
   BlobAssembler,
+  HOME_GIVES_UP_MS,
+  LINK_TICK_MS,
   sendBlob,
   sendSnapshot,
   takeSnapshot,
@@ -87,6 +89,7 @@ export class RemoteContext {
   ): Promise<RemoteContext> {
     const fc = await FrameConn.connect(o.addr, o.port, o.key, o.self);
     const rc = new RemoteContext(fc);
+    fc.keepAlive(LINK_TICK_MS, HOME_GIVES_UP_MS);
     try {
       // Once per node: a module the target keeps is not sent again.
       const { have } = await fc.request<{ have: boolean }>("guest.has", {

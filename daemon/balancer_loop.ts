@@ -26,6 +26,8 @@ export interface BalancerDeps {
   runDir: string;
   /** The hosted guests. */
   guests: GuestHost;
+  /** Batch jobs running here for other nodes (they load it, never move). */
+  batchJobs?: () => number;
   /** Log lines. */
   log: Logger;
   /** Random source. */
@@ -116,7 +118,10 @@ export class BalancerLoop {
     const self = this.#d.self();
     const home = await this.#homeProcs();
     const guests = this.#d.guests.guests();
-    if (only === undefined) this.runningHere = home.length + guests.length;
+    if (only === undefined) {
+      this.runningHere = home.length + guests.length +
+        (this.#d.batchJobs?.() ?? 0);
+    }
     if (only === undefined && (!this.enabled || this.runningHere === 0)) {
       return null;
     }

@@ -31,7 +31,12 @@ import type { DatagramTransport } from "../core/transport.ts";
 import { VERSION } from "../core/version.ts";
 import { ControlServer } from "./control_server.ts";
 import { GuestHost } from "./guest_host.ts";
+import { DicomService } from "./dicom_service.ts";
+import { BatchHost } from "./batch_host.ts";
 import { LinkServer } from "./link_server.ts";
+import { InfoService } from "./info_service.ts";
+import { startWebServer, WebServer, webTokenAnswer } from "./http_server.ts";
+import type { HttpListen } from "../core/web_guard.ts";
 import { BalancerLoop } from "./balancer_loop.ts";
 import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
@@ -66,6 +71,12 @@ export interface DaemonConfig {
    * one machine, where /proc is shared).
    */
   loadFrom?: "system" | "cluster";
+  /** Take batch jobs from other nodes (default true; omdiscd --no-batch). */
+  batch?: boolean;
+  /** Run batch jobs as root when asked and the daemon is root (--batch-root). */
+  batchRoot?: boolean;
+  /** Serve the web monitor there (omdiscd --http). */
+  http?: HttpListen;
 }
 
 /** Counters shown by `mosctl status --json`. */
@@ -98,10 +109,14 @@ export class Daemon {
   #recvLoop: Promise<void> | null = null;
   #tcp: Deno.Listener | null = null;
   #guests!: GuestHost;
+  #dicom!: DicomService;
+  #batch!: BatchHost;
   #links!: LinkServer;
   #balancer!: BalancerLoop;
   #balancing = false;
   #acceptLoop: Promise<void> | null = null;
+  #info!: InfoService;
+  #web: WebServer | null = null;
   /** Traffic counters. */
   readonly stats: DaemonStats = {
     received: 0,
@@ -186,6 +201,14 @@ export class Daemon {
       () => this.#node.blocked || this.#node.isOff,
       this.#log,
     );
+    this.#dicom = new DicomService({
+      self: () => this.#node.self,
+      key: deriveKey(secret, "link"),
+      peerAddress: (id) => this.#node.peerAddress(id),
+      hosted: () => this.#node.hosted(),
+      log: this.#log,
+    });
+    this.#guests.useDicom(this.#dicom);
     try {
       this.#tcp = Deno.listen({
         hostname: this.#cfg.addr,
@@ -203,17 +226,36 @@ export class Daemon {
         } (is another omdiscd running there? pick --addr/--port)`,
       );
     }
+    this.#info = new InfoService({
+      self: () => this.#node.self,
+      views: () => this.#node.views(),
+      runDir: this.#cfg.dirs.runDir,
+      guests: () => this.#guests.guests(),
+      nodeOp: (op) => this.#handle(op, {}),
+      linkKey: deriveKey(secret, "link"),
+    });
+    this.#batch = new BatchHost({
+      self: () => this.#node.self,
+      enabled: this.#cfg.batch ?? true,
+      allowRoot: this.#cfg.batchRoot ?? false,
+      blocked: () => this.#node.blocked || this.#node.isOff,
+      log: this.#log,
+    });
     this.#links = new LinkServer(
       deriveKey(secret, "link"),
       () => this.#node.self,
       this.#log,
-    ).route("", (fc, first) => this.#guests.serve(fc, first));
+    ).route("", (fc, first) => this.#guests.serve(fc, first))
+      .route("batch.", (fc, first) => this.#batch.serve(fc, first))
+      .route("info.", (fc, first) => this.#info.serve(fc, first))
+      .route("dicom.", (fc, first) => this.#dicom.serve(fc, first));
     this.#acceptLoop = this.#links.acceptAll(this.#tcp);
     this.#balancer = new BalancerLoop({
       self: () => this.#node.self,
       views: () => this.#node.views(),
       runDir: this.#cfg.dirs.runDir,
       guests: this.#guests,
+      batchJobs: () => this.#batch.running,
       log: this.#log,
       random: Math.random,
     });
@@ -224,6 +266,22 @@ export class Daemon {
       (op, args) => this.#handle(op, args),
       this.#log,
     );
+    if (this.#cfg.http) {
+      try {
+        this.#web = await startWebServer({
+          listen: this.#cfg.http,
+          runDir: dirs.runDir,
+          info: this.#info,
+          self: () => this.#node.self,
+          views: () => this.#node.views(),
+          unitMs: this.#cfg.unit * 1000,
+          log: this.#log,
+        });
+      } catch (e) {
+        await this.stop();
+        throw new CliError((e as Error).message);
+      }
+    }
     await Deno.writeTextFile(dirs.pidPath, `${Deno.pid}\n`);
     this.#recvLoop = this.#receiveLoop();
     this.#log.info(
@@ -269,6 +327,7 @@ export class Daemon {
       if (this.#cfg.loadFrom === "cluster") {
         sample.load = this.#balancer.runningHere;
       }
+      this.#node.setGuests(this.#dicom.gossipGuests());
       const step = this.#node.tick({ ...sample, speed: this.#speed });
       for (const l of step.log) this.#log.info(l);
       this.#sendAll(step.out);
@@ -382,7 +441,7 @@ export class Daemon {
         return { self: id };
       }
       case "guests":
-        return { guests: this.#guests.guests() };
+        return { guests: this.#guests.guests(), batch: this.#batch.jobs() };
       case "balance": {
         const pid = Number(args.pid);
         if (!Number.isInteger(pid) || pid <= 0) {
@@ -415,6 +474,8 @@ export class Daemon {
           op === "block" ? "blocked: refusing guests" : "accepting guests",
         );
         return { blocked: op === "block" };
+      case "webtoken":
+        return webTokenAnswer(this.#web);
       case "setspeed": {
         const s = Number(args.speed);
         if (!Number.isFinite(s) || s <= 0 || s > 1e9) {
@@ -455,7 +516,9 @@ export class Daemon {
       memTotal: self.memTotal,
       memFree: self.memFree,
       guests: this.#guests.guests().length,
+      batchJobs: this.#batch.running,
       modules: this.#guests.moduleStats,
+      dicom: this.#dicom.router.stats,
       balance: this.#balancer.enabled,
       loadFrom: this.#cfg.loadFrom ?? "system",
       stats: this.stats,
@@ -466,6 +529,7 @@ export class Daemon {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       clearInterval(this.#timer);
+      await this.#web?.close();
       try {
         if (!this.#node.isOff) await this.#sendAll(this.#node.leave().out);
       } catch {
@@ -473,7 +537,9 @@ export class Daemon {
       }
       const left = await this.#guests.evictAll(10000);
       if (left > 0) this.#log.warn(`${left} guests did not leave in time`);
+      await this.#batch.stopAll(2000);
       this.#tcp?.close();
+      this.#dicom.close();
       await this.#acceptLoop;
       this.#udp.close();
       await this.#control.close();

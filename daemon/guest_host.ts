@@ -10,6 +10,8 @@
 
 import {
   BlobAssembler,
+  GUEST_GIVES_UP_MS,
+  LINK_TICK_MS,
   sendSnapshot,
   takeSnapshot,
 } from "../core/guest_protocol.ts";
@@ -18,7 +20,11 @@ import {
   createChannelBuffer,
   serveSyncChannel,
 } from "../core/link/sync_channel.ts";
-import { moduleHash, UserContext } from "../core/runtime/context.ts";
+import {
+  type ContextEnd,
+  moduleHash,
+  UserContext,
+} from "../core/runtime/context.ts";
 import { readInstrumentInfo } from "../core/runtime/instrument_info.ts";
 import {
   CONTEXT_IMPORTS_URL,
@@ -27,6 +33,7 @@ import {
 import { Errno } from "../core/wasi/errno.ts";
 import type { DeputyRequest, DeputyResponse } from "../core/wasi/protocol.ts";
 import type { Logger } from "./log.ts";
+import type { GuestDicom, GuestSession } from "../core/dicom/guest_session.ts";
 
 /** One hosted guest, as `mps`/status show it. */
 export interface GuestInfo {
@@ -64,6 +71,9 @@ export class GuestHost {
   #limits: GuestLimits;
   #blocked: () => boolean;
   #guests = new Map<FrameConn, GuestInfo>();
+  /** Direct communication: the node's service and each guest's session. */
+  #dicom: GuestDicom | null = null;
+  #sessions = new Map<FrameConn, GuestSession>();
   /** Modules received over links, and arrivals that reused a kept one. */
   readonly moduleStats = { received: 0, reused: 0 };
   /** Instrumented modules by their SHA-256 (most recent last). */
@@ -80,6 +90,11 @@ export class GuestHost {
     this.#blocked = blocked;
     this.#log = log;
     this.#limits = limits;
+  }
+
+  /** Host guests' mailboxes here (daemon/dicom_service.ts). */
+  useDicom(d: GuestDicom): void {
+    this.#dicom = d;
   }
 
   /** Guests running now. */
@@ -119,6 +134,7 @@ export class GuestHost {
    * LinkService, daemon/link_server.ts): a guest arriving from its home.
    */
   async serve(fc: FrameConn, first: LinkMessage): Promise<void> {
+    fc.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
     // A guest is probably coming: load its worker while its state arrives.
     if (!this.#blocked()) {
       UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
@@ -139,6 +155,16 @@ export class GuestHost {
     const blobs = new BlobAssembler();
     let ctx: UserContext | null = null;
     let freezing = false;
+    // Listed until home closes the link (see guest.freeze).
+    const reportEnd = (end: ContextEnd) => {
+      if (end.kind === "frozen") return;
+      fc.send(
+        "guest.exit",
+        end.kind === "exit"
+          ? { kind: "exit", code: end.code }
+          : { kind: "error", message: end.message },
+      ).catch(() => {});
+    };
     for (
       let m: LinkMessage | null = first;
       m !== null;
@@ -168,16 +194,9 @@ export class GuestHost {
         }
         const c = ctx;
         await fc.reply(m, true, { node: this.#self() });
-        c.done.then(async (end) => {
-          if (freezing || end.kind === "frozen") return;
-          this.#guests.delete(fc);
-          await fc.send(
-            "guest.exit",
-            end.kind === "exit" ? { kind: "exit", code: end.code } : {
-              kind: "error",
-              message: end.message,
-            },
-          ).catch(() => {});
+        c.done.then((end) => {
+          // A freeze under way reports an end that beat it (below).
+          if (!freezing) reportEnd(end);
         });
         continue;
       }
@@ -187,18 +206,30 @@ export class GuestHost {
           continue;
         }
         freezing = true;
+        const session = this.#sessions.get(fc);
+        // A call blocked here on its mailbox must let go for the freeze.
+        session?.interruptBlocked();
         try {
           // It leaves this node: no resume follows here.
-          const snap = await ctx.freeze({ prewarm: false });
+          let snap = await ctx.freeze({ prewarm: false });
+          // Its mailbox goes along.
+          if (session) {
+            snap = session.leave(snap);
+            this.#sessions.delete(fc);
+          }
           const ref = await sendSnapshot(fc, 2, snap);
           await fc.send("guest.frozen", { snapshot: ref });
           await fc.reply(m, true, {});
-          // Hosted until its state is handed over: a stopping daemon waits
-          // for this (evictAll) before it closes the links.
-          this.#guests.delete(fc);
+          // Still hosted until home, holding the state, closes the link: a
+          // stopping daemon (evictAll) must not close it first, or unread
+          // frames turn its close into a reset that drops what home has
+          // not read yet.
         } catch (e) {
           freezing = false;
+          session?.allowBlocking();
           await fc.reply(m, false, (e as Error).message);
+          // It ended before the freeze took hold: home still needs its end.
+          if (!ctx.running) reportEnd(await ctx.done);
         }
         continue;
       }
@@ -261,9 +292,17 @@ export class GuestHost {
     const env = (b.env as string[]) ?? [];
     const sab = createChannelBuffer();
     // Every call goes home over the link, in order; the worker blocks meanwhile.
+    const forward = (req: DeputyRequest) =>
+      fc.request<DeputyResponse>("call", { req }, 24 * 3600 * 1000);
+    // Direct communication: its mailbox came along, device calls stay here.
+    const session = this.#dicom?.arrive(
+      { home: fc.peer, pid: Number(b.pid) },
+      snapshot,
+      forward,
+    ) ?? null;
     const server = serveSyncChannel<DeputyRequest, DeputyResponse>(
       sab,
-      (req) => fc.request<DeputyResponse>("call", { req }, 24 * 3600 * 1000),
+      session ? (req) => session.handle(req) : forward,
       () => ({ errno: Errno.IO }) as DeputyResponse,
     );
     const importsOptions: WasiContextOptions = {
@@ -272,12 +311,27 @@ export class GuestHost {
       env,
       unknown: (b.unknown as WasiContextOptions["unknown"]) ?? {},
     };
-    const ctx = await UserContext.resume(snapshot, {
-      wasm,
-      importsModule: CONTEXT_IMPORTS_URL,
-      importsOptions,
-    });
+    let ctx: UserContext;
+    try {
+      ctx = await UserContext.resume(snapshot, {
+        wasm,
+        importsModule: CONTEXT_IMPORTS_URL,
+        importsOptions,
+      });
+    } catch (e) {
+      session?.leave(snapshot); // it continues at home, with its mailbox
+      throw e;
+    }
     ctx.done.finally(() => server.close());
+    if (session) {
+      this.#sessions.set(fc, session);
+      ctx.done.then((end) => {
+        if (end.kind !== "frozen") {
+          session.end();
+          this.#sessions.delete(fc);
+        }
+      });
+    }
     // Keep a worker ready for the next guest too.
     UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     this.#guests.set(fc, {

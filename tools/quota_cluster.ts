@@ -58,6 +58,8 @@ export interface QuotaCluster {
   heal(i: number): Promise<void>;
   /** argv running `cmd args` alone on one full CPU, no daemon. */
   alone(cmd: string, args: string[]): string[];
+  /** argv running any `argv` alone on one full CPU. */
+  aloneExec(argv: string[]): string[];
   /** Stop everything and clean up namespaces and cgroups. */
   stop(): Promise<void>;
 }
@@ -75,6 +77,8 @@ export async function startQuotaCluster(opts: {
   cpus?: number;
   speeds?: number[];
   balance?: boolean;
+  /** More omdiscd arguments for every node. */
+  daemonArgs?: string[];
   tag?: string;
 }): Promise<QuotaCluster> {
   const tag = opts.tag ?? `dmxq${Deno.pid % 10000}`;
@@ -126,6 +130,7 @@ export async function startQuotaCluster(opts: {
         "--log",
         join(dirs[i], "log"),
         ...(opts.balance === false ? ["--no-balance"] : []),
+        ...(opts.daemonArgs ?? []),
       ]);
       daemons.push(
         new Deno.Command(argv[0], {
@@ -153,6 +158,7 @@ export async function startQuotaCluster(opts: {
       heal: lab.heal,
       alone: (cmd, args) =>
         full.wrap([Deno.execPath(), ...commandArgs(cmd, args)]),
+      aloneExec: (argv) => full.wrap(argv),
       stop,
     };
   } catch (e) {

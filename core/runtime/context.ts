@@ -39,7 +39,45 @@ function takeWorker(importsModule: string): Worker {
     spare = null;
     return s.worker;
   }
-  return new Worker(WORKER_URL, { type: "module" });
+  return contextWorker(importsModule);
+}
+
+/** The dmosix source tree (the worker's module graph lives in it). */
+const CORE_DIR = new URL("..", import.meta.url);
+/** The only variable the worker's code reads (cbor-x, at load). */
+const WORKER_ENV = ["CBOR_NATIVE_ACCELERATION_DISABLED"];
+
+/**
+ * Permissions of a context's Worker: it may read its own code (core/ and
+ * the imports module's directory) and nothing else: no other file, no
+ * network, no environment, no subprocess, no FFI. A user context reaches
+ * the host only through its imports, i.e. its deputy; this also holds if
+ * an import has a bug. Needs `--unstable-worker-options` (deno.json).
+ */
+export function workerPermissions(
+  importsModule: string,
+): Deno.PermissionOptionsObject {
+  const read = [CORE_DIR];
+  if (importsModule.startsWith("file:")) {
+    read.push(new URL(".", importsModule));
+  }
+  return {
+    read,
+    env: WORKER_ENV,
+    net: false,
+    write: false,
+    run: false,
+    ffi: false,
+    sys: false,
+    import: false,
+  };
+}
+
+function contextWorker(importsModule: string): Worker {
+  return new Worker(WORKER_URL, {
+    type: "module",
+    deno: { permissions: workerPermissions(importsModule) },
+  } as WorkerOptions);
 }
 
 /** How to run a context. */
@@ -152,7 +190,7 @@ export class UserContext {
     const url = moduleUrl(importsModule);
     if (spare?.importsModule === url) return;
     UserContext.dropSpare();
-    const worker = new Worker(WORKER_URL, { type: "module" });
+    const worker = contextWorker(url);
     const s = { worker, importsModule: url };
     worker.onmessage = (e: MessageEvent) => {
       if (e.data?.type === "idle" && spare === s) UserContext.dropSpare();

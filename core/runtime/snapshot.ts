@@ -15,6 +15,7 @@
  * u32[presentPages] page indexes (strictly increasing, < pageCount)
  * globals: u8 type  u16 nameLength  name  u64 bits
  * frames:  u32 fid  u32 site  u32 values  (u8 tag (0 i32, 1 i64)  u64 bits)*
+ * extra (flags bit 0): u32 length  bytes
  * zero padding to a multiple of 8, then presentPages x 65536 bytes
  * [32] SHA-256 of everything before it
  * ```
@@ -68,6 +69,11 @@ export interface Snapshot {
   globals: SnapshotGlobal[];
   /** Saved frames, innermost first. */
   frames: SavedFrame[];
+  /**
+   * State of host-side services that travels with the context (the
+   * direct-communication mailbox, core/dicom/state.ts), opaque here.
+   */
+  extra?: Uint8Array;
 }
 
 /** A snapshot buffer that is truncated, tampered with or of another version. */
@@ -83,6 +89,8 @@ const MAGIC = new TextEncoder().encode("DMSNAP\r\n");
 /** Format version written by encodeSnapshot. */
 export const SNAPSHOT_VERSION = 1;
 const HEADER = 8 + 4 + 4 + 8 + 32 + 16;
+/** Flags bit: an `extra` section follows the frames. */
+const FLAG_EXTRA = 1;
 const GTYPES: SnapshotGlobal["type"][] = ["i32", "i64", "f32", "f64"];
 
 function sha256(data: Uint8Array): Uint8Array {
@@ -115,13 +123,14 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   let meta = 4 * nPages;
   names.forEach((n) => (meta += 1 + 2 + n.length + 8));
   for (const f of s.frames) meta += 12 + 9 * f.values.length;
+  if (s.extra) meta += 4 + s.extra.length;
   const dataStart = Math.ceil((HEADER + meta) / 8) * 8;
   const total = dataStart + s.memory.data.length + 32;
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);
   out.set(MAGIC, 0);
   dv.setUint32(8, SNAPSHOT_VERSION, true);
-  dv.setUint32(12, 0, true);
+  dv.setUint32(12, s.extra ? FLAG_EXTRA : 0, true);
   dv.setBigUint64(16, BigInt(total), true);
   out.set(hexToBytes(s.moduleHash), 24);
   dv.setUint32(56, s.memory.pageCount, true);
@@ -151,6 +160,10 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
       dv.setBigUint64(p + 1, BigInt.asUintN(64, BigInt(v)), true);
       p += 9;
     }
+  }
+  if (s.extra) {
+    dv.setUint32(p, s.extra.length, true);
+    out.set(s.extra, p + 4);
   }
   out.set(s.memory.data, dataStart);
   out.set(sha256(out.subarray(0, total - 32)), total - 32);
@@ -227,7 +240,12 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
     const len = dv.getUint16(p + 1, true);
     if (type === undefined) throw new SnapshotFormatError("bad global type");
     need(p + 3, len + 8);
-    const name = dec.decode(buf.subarray(p + 3, p + 3 + len));
+    let name: string;
+    try {
+      name = dec.decode(buf.subarray(p + 3, p + 3 + len));
+    } catch {
+      throw new SnapshotFormatError("global name is not UTF-8");
+    }
     p += 3 + len;
     const raw = dv.getBigUint64(p, true);
     p += 8;
@@ -253,6 +271,14 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
     }
     frames.push({ fid, site, values });
   }
+  let extra: Uint8Array | undefined;
+  if (dv.getUint32(12, true) & FLAG_EXTRA) {
+    need(p, 4);
+    const n = dv.getUint32(p, true);
+    need(p + 4, n);
+    extra = buf.slice(p + 4, p + 4 + n);
+    p += 4 + n;
+  }
   const dataStart = Math.ceil(p / 8) * 8;
   if (dataStart + nPages * PAGE_SIZE !== total - 32) {
     throw new SnapshotFormatError("inconsistent lengths");
@@ -263,5 +289,6 @@ export function decodeSnapshot(buf: Uint8Array): Snapshot {
     memory: { pageCount, pages, data },
     globals,
     frames,
+    ...(extra ? { extra } : {}),
   };
 }

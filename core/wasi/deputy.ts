@@ -35,6 +35,7 @@ import {
 } from "./constants.ts";
 import { BufferedInput } from "./buffered_input.ts";
 import {
+  checkDeputyState,
   DeputyRestoreError,
   type DeputyState,
   type SavedFd,
@@ -62,6 +63,11 @@ import {
   resolvePath,
 } from "./sandbox_path.ts";
 import type { OutputStream, Stdio } from "./stdio.ts";
+import type {
+  DeputyDevices,
+  DeputyDeviceView,
+} from "../dicom/deputy_devices.ts";
+import type { SavedDeviceFd } from "../dicom/device_fd.ts";
 
 /** Options of a new deputy. */
 export interface DeputyOptions {
@@ -120,7 +126,13 @@ interface GoneFd extends FdBase {
   why: string;
 }
 
-type FdEntry = StreamFd | FileFd | DirFd | GoneFd;
+/** A /dev/mosix device (direct communication, core/dicom/). */
+interface DeviceFd extends FdBase {
+  kind: "device";
+  dev: string;
+}
+
+type FdEntry = StreamFd | FileFd | DirFd | GoneFd | DeviceFd;
 type LiveFd = StreamFd | FileFd | DirFd;
 
 const OK: DeputyResponse = Object.freeze({ errno: 0 });
@@ -265,8 +277,47 @@ export class Deputy {
     });
   }
 
+  /** The /dev/mosix devices, when the process has direct communication. */
+  devices: DeputyDevices | null = null;
+
+  #deviceView: DeputyDeviceView = {
+    device: (fd) => {
+      const e = this.#fds.get(fd);
+      return e?.kind === "device" ? e : undefined;
+    },
+    guestDir: (fd) => {
+      const e = this.#fds.get(fd);
+      if (e?.kind !== "dir") return null;
+      return [this.preopens[e.root].guestPath, ...e.rel].join("/");
+    },
+    install: (info) => this.#install({ kind: "device", ...info }).n!,
+    pollOthers: (subs) => this.#poll(subs),
+  };
+
+  /** The open device fds (they travel with the direct-communication state). */
+  deviceFds(): SavedDeviceFd[] {
+    const out: SavedDeviceFd[] = [];
+    for (const [fd, e] of this.#fds) {
+      if (e.kind !== "device") continue;
+      const { dev, fdflags, rightsBase, rightsInheriting } = e;
+      out.push({ fd, dev, fdflags, rightsBase, rightsInheriting });
+    }
+    return out;
+  }
+
+  /** Put device fds back after a restore (saveState leaves them out). */
+  restoreDevices(fds: SavedDeviceFd[]): void {
+    for (const { fd, ...info } of fds) {
+      if (!this.#fds.has(fd)) this.#fds.set(fd, { kind: "device", ...info });
+    }
+  }
+
   /** Carry out one request. */
   handle(req: DeputyRequest): DeputyResponse | Promise<DeputyResponse> {
+    if (this.devices) {
+      const r = this.devices.handle(req, this.#deviceView);
+      if (r !== null) return r;
+    }
     switch (req.op) {
       case "context_info":
         return { errno: 0, args: this.args, env: this.env };
@@ -350,6 +401,7 @@ export class Deputy {
    */
   interruptBlocked(): void {
     this.#interruptPending = true;
+    this.devices?.interruptBlocked();
     const waiters = [...this.#interruptWaiters];
     this.#interruptWaiters.clear();
     for (const wake of waiters) wake();
@@ -358,6 +410,7 @@ export class Deputy {
   /** Let calls block again (after the freeze, on resume). */
   allowBlocking(): void {
     this.#interruptPending = false;
+    this.devices?.allowBlocking();
   }
 
   /**
@@ -417,7 +470,10 @@ export class Deputy {
 
   #get(fd: number): LiveFd | DeputyResponse {
     const e = this.#fds.get(fd);
-    if (e === undefined || e.kind === "gone") return fail(Errno.BADF);
+    // Device fds are answered by `devices` before any of this.
+    if (e === undefined || e.kind === "gone" || e.kind === "device") {
+      return fail(Errno.BADF);
+    }
     return e;
   }
 
@@ -1130,7 +1186,10 @@ export class Deputy {
         continue;
       }
       const e = this.#fds.get(s.fd ?? -1);
-      if (e === undefined || e.kind === "gone" || e.kind === "dir") {
+      if (
+        e === undefined || e.kind === "gone" || e.kind === "dir" ||
+        e.kind === "device"
+      ) {
         ev(s, Errno.BADF);
         continue;
       }
@@ -1278,14 +1337,21 @@ export class Deputy {
     stdio: Stdio,
     opts: RestoreOptions = {},
   ): Deputy {
-    const d = new Deputy({
-      args: state.args,
-      env: state.env,
-      cwd: state.cwd,
-      preopens: state.preopens,
-      stdio,
-      maxIo: opts.maxIo,
-    });
+    // The state comes from a file: check its shape before using it.
+    checkDeputyState(state);
+    let d: Deputy;
+    try {
+      d = new Deputy({
+        args: state.args,
+        env: state.env,
+        cwd: state.cwd,
+        preopens: state.preopens,
+        stdio,
+        maxIo: opts.maxIo,
+      });
+    } catch (err) {
+      throw new DeputyRestoreError(-1, (err as Error).message); // a preopen is gone
+    }
     d.#fds.clear();
     d.#stdin = new BufferedInput(stdio.stdin, state.stdinPending);
     const opened: Deno.FsFile[] = [];

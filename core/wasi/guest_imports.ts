@@ -240,11 +240,17 @@ export function createWasiImports(
     if (!m.ok(out, 4)) return Errno.FAULT;
     const total = totalLength(iovs);
     let done = 0;
-    // A stream read returns what is there: one chunk. pread loops to fill.
+    let more = false;
+    // A stream read returns what is there: one chunk (or one message, in
+    // as many chunks as it takes: `more`). pread loops to fill.
     do {
       const len = Math.min(total - done, maxChunk);
       const r = offset === null
-        ? call({ op: "fd_read", fd: u32(fd), len })
+        ? call(
+          total > len
+            ? { op: "fd_read", fd: u32(fd), len, max: total - done }
+            : { op: "fd_read", fd: u32(fd), len },
+        )
         : call({
           op: "fd_pread",
           fd: u32(fd),
@@ -259,8 +265,9 @@ export function createWasiImports(
       const data = r.data ?? new Uint8Array(0);
       const m2 = mem();
       done += scatter(m2, iovs, done, data.subarray(0, len));
-      if (data.length < len) break;
-    } while (offset !== null && done < total);
+      more = r.more === true;
+      if (data.length < len && !more) break;
+    } while ((offset !== null || more) && done < total);
     mem().u32(out, done);
     return 0;
   };
@@ -272,6 +279,8 @@ export function createWasiImports(
     outPtr: number,
     offset: bigint | null,
   ): number => {
+    // A write to a message device may wait for room at the receiver.
+    if (offset === null) hooks.enter("fd_write");
     const m = mem();
     const iovs = m.iovecs(u32(iovsPtr), u32(iovsLen));
     if (typeof iovs === "number") return iovs;
@@ -281,16 +290,23 @@ export function createWasiImports(
     let done = 0;
     do {
       const data = gather(m, iovs, done, maxChunk);
+      // In chunks, each says where it goes, so a message device gets one
+      // message per write.
       const r = offset === null
-        ? call({ op: "fd_write", fd: u32(fd), data })
+        ? call(
+          total > data.length || done > 0
+            ? { op: "fd_write", fd: u32(fd), data, at: done, total }
+            : { op: "fd_write", fd: u32(fd), data },
+        )
         : call({
           op: "fd_pwrite",
           fd: u32(fd),
           data,
           offset: offset + BigInt(done),
         });
+      if (r.interrupted) return hooks.interrupt("fd_write");
       if (r.errno !== 0) {
-        if (done > 0) break;
+        if (done > 0 && !r.whole) break;
         return r.errno;
       }
       const n = Math.min(r.n ?? 0, data.length);

@@ -14,9 +14,22 @@
 /** A request to the deputy; `op` is the WASI function it carries out. */
 export type DeputyRequest =
   | { op: "context_info" }
-  | { op: "fd_read"; fd: number; len: number }
+  | {
+    op: "fd_read";
+    fd: number;
+    len: number;
+    /** The reader's whole buffer when larger than `len` (a message device fills it in chunks). */
+    max?: number;
+  }
   | { op: "fd_pread"; fd: number; len: number; offset: bigint }
-  | { op: "fd_write"; fd: number; data: Uint8Array }
+  | {
+    op: "fd_write";
+    fd: number;
+    data: Uint8Array;
+    /** A write sent in chunks: where this chunk starts, and the whole size. */
+    at?: number;
+    total?: number;
+  }
   | { op: "fd_pwrite"; fd: number; data: Uint8Array; offset: bigint }
   | { op: "fd_seek"; fd: number; offset: bigint; whence: number }
   | { op: "fd_tell"; fd: number }
@@ -142,6 +155,12 @@ export interface DeputyResponse {
   stat?: Filestat;
   fdstat?: Fdstat;
   events?: PollEvent[];
+  /** fd_read: the same message continues (read again for the rest). */
+  more?: boolean;
+  /** The error undoes the whole chunked write (a message device sent nothing). */
+  whole?: boolean;
+  /** path_open: the fd is a /dev/mosix device (its name there). */
+  dev?: string;
   /** context_info: the program's argv and environment ("K=V"). */
   args?: string[];
   env?: string[];

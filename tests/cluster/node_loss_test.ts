@@ -24,7 +24,7 @@ const ARGS = [join(FIXTURES_DIR, "file_loop.wasm"), "40", "60000000"];
 
 Deno.test("a process lost with its node", opts, async (t) => {
   const cluster = await LocalCluster.start({
-    nodes: 3,
+    nodes: 5,
     subnet: 45,
     port: 4705,
     daemonArgs: ["--no-balance"],
@@ -49,10 +49,15 @@ Deno.test("a process lost with its node", opts, async (t) => {
     assert.equal(ref.code, 3);
     const refLog = await Deno.readTextFile(join(refDir, "log.txt"));
 
-    /** Start a process in `cwd` and move it to node i. */
-    const startAway = async (cwd: string, extra: string[], i: number) => {
+    /** Start a process in `cwd`; move it to node i unless i is 0. */
+    const startAway = async (
+      cwd: string,
+      extra: string[],
+      i: number,
+      args = ARGS,
+    ) => {
       const child = new Deno.Command(Deno.execPath(), {
-        args: commandArgs("mosrun", ["--dir", home.dir, ...extra, ...ARGS]),
+        args: commandArgs("mosrun", ["--dir", home.dir, ...extra, ...args]),
         cwd,
         stdout: "piped",
         stderr: "piped",
@@ -65,6 +70,7 @@ Deno.test("a process lost with its node", opts, async (t) => {
           20,
         ) >= 0,
       );
+      if (i === 0) return child;
       const n = cluster.nodes[i];
       const r = await callProc<{ where: number }>(
         home.dir,
@@ -95,6 +101,8 @@ Deno.test("a process lost with its node", opts, async (t) => {
           ) >= 0,
           "no checkpoint written",
         );
+        // Past the checkpoint's return trip: running there when it dies.
+        await new Promise((r) => setTimeout(r, 250));
         await cluster.signal(1, "SIGKILL");
         const out = await child.output();
         const err = dec.decode(out.stderr);
@@ -118,6 +126,94 @@ Deno.test("a process lost with its node", opts, async (t) => {
         assert.equal(out.code, 1, err);
         assert.equal(err.split("\n").length, 1, err);
         assert.match(err, /^mosrun: .*lost with node \d+ .*no checkpoint/);
+      },
+    );
+
+    const to = (i: number) => ({
+      kind: "node",
+      id: cluster.nodes[i].id,
+      addr: cluster.nodes[i].addr,
+      port: 4705,
+    });
+
+    await t.step(
+      "a target that dies in the middle of a migration: the process continues at home, once",
+      async () => {
+        const mem = [
+          join(FIXTURES_DIR, "mem_steps.wasm"),
+          "96",
+          "8",
+          "4000000",
+        ];
+        const refDir = join(work, "memref");
+        await Deno.mkdir(refDir);
+        const memRef = await new Deno.Command(Deno.execPath(), {
+          args: commandArgs("mosrun", ["-h", ...mem]),
+          cwd: refDir,
+          stdout: "piped",
+        }).output();
+        assert.equal(memRef.code, 0);
+        const cwd = join(work, "target");
+        await Deno.mkdir(cwd);
+        const child = await startAway(cwd, [], 0, mem);
+        await new Promise((r) => setTimeout(r, 500));
+        // The target takes the connection but never answers, then dies:
+        // the process is frozen and in transit when it goes.
+        cluster.nodes[3].process!.kill("SIGSTOP");
+        const moving = callProc(home.dir, child.pid, "migrate", {
+          to: to(3),
+          wait: true,
+        }, 30000);
+        await new Promise((r) => setTimeout(r, 1000));
+        await cluster.signal(3, "SIGKILL");
+        await assert.rejects(moving);
+        const out = await child.output();
+        const err = dec.decode(out.stderr);
+        assert.equal(out.code, 0, err);
+        assert.match(
+          err,
+          /could not continue on node \d+: .*continuing at home/,
+        );
+        assert.equal(dec.decode(out.stdout), dec.decode(memRef.stdout));
+        assert.equal(
+          await Deno.readTextFile(join(cwd, "log.txt")),
+          await Deno.readTextFile(join(refDir, "log.txt")),
+        );
+      },
+    );
+
+    await t.step(
+      "a source that dies in the middle of a migration: resumed once from the checkpoint",
+      async () => {
+        const cwd = join(work, "source");
+        await Deno.mkdir(cwd);
+        const base = join(cwd, "ck");
+        const child = await startAway(cwd, ["-C", base, "-A", "0.01"], 4);
+        assert(
+          await waitFor(
+            () => Deno.stat(`${base}.2`).then(() => true, () => false),
+            20000,
+            50,
+          ) >= 0,
+          "no checkpoint written",
+        );
+        await new Promise((r) => setTimeout(r, 250)); // running there again
+        // Asked to freeze for the move home, the source never answers: it
+        // dies with the process half-way out.
+        cluster.nodes[4].process!.kill("SIGSTOP");
+        const moving = callProc(home.dir, child.pid, "migrate", {
+          to: { kind: "home" },
+          wait: true,
+        }, 30000).catch((e) => e);
+        await new Promise((r) => setTimeout(r, 500));
+        await cluster.signal(4, "SIGKILL");
+        await moving;
+        const out = await child.output();
+        const err = dec.decode(out.stderr);
+        assert.equal(out.code, 3, err);
+        assert.match(err, /was lost; resumed from .*ck\.\d+ at home/);
+        assert.equal(dec.decode(out.stdout), dec.decode(ref.stdout));
+        assert.equal(await Deno.readTextFile(join(cwd, "log.txt")), refLog);
       },
     );
   } finally {

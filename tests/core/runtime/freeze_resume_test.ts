@@ -39,6 +39,19 @@ function viaBytes(s: Snapshot): Snapshot {
   return decodeSnapshot(encodeSnapshot(s));
 }
 
+/**
+ * Freeze, or null if the program ended meanwhile (checking `running` first
+ * still leaves it a moment to exit before the freeze lands).
+ */
+async function freezeUnlessEnded(ctx: UserContext): Promise<Snapshot | null> {
+  try {
+    return await ctx.freeze({ timeoutMs: 5000 });
+  } catch (e) {
+    if (!ctx.running) return null;
+    throw e;
+  }
+}
+
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -55,7 +68,8 @@ Deno.test("a program frozen at random moments and resumed in fresh instances pri
   for (let i = 0; i < 4 && ctx.running; i++) {
     await sleep(10 + Math.random() * 40);
     if (!ctx.running) break;
-    const snap = await ctx.freeze({ timeoutMs: 5000 });
+    const snap = await freezeUnlessEnded(ctx);
+    if (snap === null) break;
     freezes++;
     ok(
       ctx.lastFreeze!.latencyMs < 250,
@@ -81,8 +95,8 @@ Deno.test("deep recursion frozen mid-way resumes to the same result", async () =
   ok(snap.frames.length > 1000, `only ${snap.frames.length} frames`);
   ctx = await UserContext.resume(viaBytes(snap), options("deep", output));
   await sleep(40);
-  if (ctx.running) {
-    const again = await ctx.freeze({ timeoutMs: 5000 });
+  const again = ctx.running ? await freezeUnlessEnded(ctx) : null;
+  if (again !== null) {
     ctx = await UserContext.resume(viaBytes(again), options("deep", output));
   }
   deepEqual(await ctx.done, { kind: "exit", code: 0 });
@@ -95,7 +109,8 @@ Deno.test("Ackermann-style recursion and a loop that rarely recurses freeze with
   let ctx = await UserContext.start(options("ack", output));
   const freezeAndResume = async () => {
     const inAck = !readOutput(output).includes("ack ");
-    const snap = await ctx.freeze({ timeoutMs: 5000 });
+    const snap = await freezeUnlessEnded(ctx);
+    if (snap === null) return;
     const ms = ctx.lastFreeze!.latencyMs;
     ok(ms < 250, `freeze latency ${ms} ms`);
     // Frozen inside the recursion (not yet printed): its frames were saved.
