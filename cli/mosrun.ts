@@ -164,6 +164,8 @@ async function main(argv: string[]): Promise<number> {
   if (start.kind === "node") {
     // Started at home, moved at once: the first system calls already go home.
     await proc.migrate(start).catch((e) => {
+      // Done before it could leave: it ran, at home; its status stands.
+      if (proc.ended) return;
       if (!a.fallbackHome) {
         proc.kill(1);
         throw new CliError(

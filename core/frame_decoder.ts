@@ -35,7 +35,7 @@ export interface FrameDecoderOptions {
 /** Turns stream chunks into decoded frame values. */
 export class FrameDecoder {
   readonly #key: Uint8Array | null;
-  readonly #maxFrame: number;
+  #maxFrame: number;
   readonly #monotonic: boolean;
   readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFill = 0;
@@ -50,6 +50,14 @@ export class FrameDecoder {
     this.#key = opts.key;
     this.#maxFrame = Math.min(opts.maxFrame ?? DEFAULT_MAX_FRAME, 0xffffffff);
     this.#monotonic = opts.monotonic ?? true;
+  }
+
+  /**
+   * Change the largest frame accepted from the next length prefix on (a
+   * link allows big frames only once the peer has authenticated).
+   */
+  set maxFrame(n: number) {
+    this.#maxFrame = Math.min(n, 0xffffffff);
   }
 
   /** Bytes held for a frame not yet complete (0 between frames). */

@@ -386,6 +386,11 @@ export class HomeProcess {
     this.#busy = run.catch(() => {});
   }
 
+  /** True once the program has ended (wait() has its status). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** Resolves with the program's exit status (0-255). */
   wait(): Promise<number> {
     return this.#exit;

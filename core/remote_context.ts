@@ -15,7 +15,8 @@ import {
   sendSnapshot,
   takeSnapshot,
 } from "./guest_protocol.ts";
-import { FrameConn } from "./link/frame_conn.ts";
+import { bigintsIn, bigintsOut } from "./link/bigint_codec.ts";
+import { FrameConn, LinkError, type LinkMessage } from "./link/frame_conn.ts";
 import { type ContextEnd, UserContext } from "./runtime/context.ts";
 import type { Snapshot } from "./runtime/snapshot.ts";
 import { CONTEXT_IMPORTS_URL } from "./wasi/context_imports.ts";
@@ -126,17 +127,48 @@ export class RemoteContext {
   async #serve(deputy: Deputy, onEvict?: (to: unknown) => void): Promise<void> {
     const fc = this.#fc;
     for (let m = await fc.next(); m !== null; m = await fc.next()) {
+      try {
+        await this.#handle(m, deputy, onEvict);
+      } catch (e) {
+        // Whatever the node sent, it must not take the deputy down: the
+        // link goes, and the process is recovered or reported lost.
+        fc.close(
+          new LinkError(`bad message from node: ${(e as Error).message}`),
+        );
+      }
+    }
+    if (!this.#ended) {
+      this.lost = true;
+      this.#finish({
+        kind: "error",
+        message: `lost the link to node ${this.node}: ${
+          fc.error?.message ?? "closed"
+        }`,
+      });
+    }
+  }
+
+  async #handle(
+    m: LinkMessage,
+    deputy: Deputy,
+    onEvict?: (to: unknown) => void,
+  ): Promise<void> {
+    const fc = this.#fc;
+    {
+      // One message; a throw here ends the link (see #serve).
       if (m.type === "call") {
         // In order: the guest blocks on each call, so there is one at a time.
-        const req = (m.body as { req: DeputyRequest }).req;
+        const req = bigintsIn(
+          (m.body as { req: unknown }).req,
+        ) as DeputyRequest;
         let res;
         try {
           res = await deputy.handle(req);
         } catch (e) {
           await fc.reply(m, false, (e as Error).message).catch(() => {});
-          continue;
+          return;
         }
-        await fc.reply(m, true, res).catch(() => {});
+        await fc.reply(m, true, bigintsOut(res)).catch(() => {});
       } else if (m.type === "guest.evict") {
         onEvict?.((m.body as { to?: unknown })?.to);
       } else if (m.type === "blob") {
@@ -163,15 +195,6 @@ export class RemoteContext {
         );
         fc.close();
       }
-    }
-    if (!this.#ended) {
-      this.lost = true;
-      this.#finish({
-        kind: "error",
-        message: `lost the link to node ${this.node}: ${
-          fc.error?.message ?? "closed"
-        }`,
-      });
     }
   }
 

@@ -16,6 +16,7 @@ import {
   takeSnapshot,
 } from "../core/guest_protocol.ts";
 import { FrameConn, type LinkMessage } from "../core/link/frame_conn.ts";
+import { bigintsIn, bigintsOut } from "../core/link/bigint_codec.ts";
 import {
   createChannelBuffer,
   serveSyncChannel,
@@ -292,8 +293,10 @@ export class GuestHost {
     const env = (b.env as string[]) ?? [];
     const sab = createChannelBuffer();
     // Every call goes home over the link, in order; the worker blocks meanwhile.
-    const forward = (req: DeputyRequest) =>
-      fc.request<DeputyResponse>("call", { req }, 24 * 3600 * 1000);
+    const forward = async (req: DeputyRequest) =>
+      bigintsIn(
+        await fc.request("call", { req: bigintsOut(req) }, 24 * 3600 * 1000),
+      ) as DeputyResponse;
     // Direct communication: its mailbox came along, device calls stay here.
     const session = this.#dicom?.arrive(
       { home: fc.peer, pid: Number(b.pid) },

@@ -19,6 +19,15 @@ import { encodeFrame, type Envelope, WireError } from "../wire.ts";
 /** Largest frame on a link (a snapshot chunk, a big write). */
 export const LINK_MAX_FRAME = 64 * 1024 * 1024;
 
+/** Largest frame before the handshake completes. */
+const HANDSHAKE_MAX_FRAME = 4096;
+
+/**
+ * Default handshake timeout, ms: generous, since a node starting hundreds
+ * of processes at once can be slow to answer.
+ */
+const HANDSHAKE_MS = 15_000;
+
 /** A link-level failure; the message is one line. */
 export class LinkError extends Error {
   /** Make a link error. */
@@ -75,9 +84,11 @@ export class FrameConn {
     this.#key = key;
     this.#self = self;
     this.#boot = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+    // Small frames until the peer has proved it holds the key: a stranger
+    // cannot make this node buffer 64 MiB per connection.
     this.#decoder = new FrameDecoder({
       key,
-      maxFrame: LINK_MAX_FRAME,
+      maxFrame: HANDSHAKE_MAX_FRAME,
       monotonic: true,
     });
   }
@@ -88,7 +99,7 @@ export class FrameConn {
     port: number,
     key: Uint8Array,
     self: number,
-    timeoutMs = 5000,
+    timeoutMs = HANDSHAKE_MS,
   ): Promise<FrameConn> {
     let conn: Deno.Conn;
     try {
@@ -125,6 +136,7 @@ export class FrameConn {
         ? e
         : new LinkError(`${addr}:${port}: ${(e as Error).message}`);
     }
+    c.#decoder.maxFrame = LINK_MAX_FRAME;
     c.#reader = c.#readLoop();
     return c;
   }
@@ -134,7 +146,7 @@ export class FrameConn {
     conn: Deno.Conn,
     key: Uint8Array,
     self: number,
-    timeoutMs = 5000,
+    timeoutMs = HANDSHAKE_MS,
   ): Promise<FrameConn> {
     const c = new FrameConn(conn, key, self);
     try {
@@ -154,6 +166,7 @@ export class FrameConn {
       c.close();
       throw e instanceof LinkError ? e : new LinkError((e as Error).message);
     }
+    c.#decoder.maxFrame = LINK_MAX_FRAME;
     c.#reader = c.#readLoop();
     return c;
   }
@@ -189,7 +202,12 @@ export class FrameConn {
     if (this.#closed) {
       return Promise.reject(this.#error ?? new LinkError("link closed"));
     }
-    return this.#sendRaw(type, body);
+    try {
+      return this.#sendRaw(type, body);
+    } catch (e) {
+      // A value the wire refuses: a rejection, never a throw at the caller.
+      return Promise.reject(e);
+    }
   }
 
   /** Send a request and wait for the peer's `reply` to it. */

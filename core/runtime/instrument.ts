@@ -885,11 +885,14 @@ function exportGlobals(m: binaryen.Module): GlobalInfo[] {
 }
 
 function checkCommand(m: binaryen.Module): void {
-  let start = false;
+  let start: string | null = null;
   let memory = false;
   for (let i = 0; i < m.getNumExports(); i++) {
     const e = binaryen.getExportInfo(m.getExportByIndex(i));
-    if (e.name === ENTRY && e.kind === binaryen.ExternalFunction) start = true;
+    // The function's own name, which differs in a module without names.
+    if (e.name === ENTRY && e.kind === binaryen.ExternalFunction) {
+      start = e.value;
+    }
     if (e.kind === binaryen.ExternalMemory) memory = true;
   }
   if (!start || !memory) {
@@ -904,7 +907,7 @@ function checkCommand(m: binaryen.Module): void {
       "unsupported: module has a start function",
     );
   }
-  const fn = binaryen.getFunctionInfo(m.getFunction(ENTRY));
+  const fn = binaryen.getFunctionInfo(m.getFunction(start));
   if (fn.params !== binaryen.none || fn.results !== binaryen.none) {
     throw new InstrumentError(
       "not-wasi-command",

@@ -235,6 +235,36 @@ Deno.test(
       );
 
       await t.step(
+        "64-bit calls (seek, pread, fstat, stat) are served the same away as at home",
+        async () => {
+          for (const name of ["file_io", "stat_times"]) {
+            const outs: string[] = [];
+            for (const where of ["-h", `-${b.id}`]) {
+              const cwd = await Deno.makeTempDir({ dir: work });
+              const r = await new Deno.Command(Deno.execPath(), {
+                args: commandArgs("mosrun", [
+                  "--dir",
+                  home.dir,
+                  where,
+                  FIX(name),
+                ]),
+                cwd,
+                stdout: "piped",
+                stderr: "piped",
+              }).output();
+              assert.equal(
+                r.code,
+                0,
+                `${name} ${where}: ${dec.decode(r.stderr)}`,
+              );
+              outs.push(dec.decode(r.stdout));
+            }
+            assert.equal(outs[1], outs[0], `${name} away differs from home`);
+          }
+        },
+      );
+
+      await t.step(
         "a blocked node is refused: mosrun -NODE fails, -F falls back home",
         async () => {
           await runCommand("mosctl", ["block", "--dir", b.dir]);

@@ -53,6 +53,16 @@ Deno.test("instrument refuses a module that is not a WASI command", () => {
   throws(() => instrument(moduleWithout(true, false)), /no memory export/);
 });
 
+Deno.test("instrument finds _start by its export when the function has another name (a module stripped of names)", () => {
+  const m = new binaryen.Module();
+  m.addFunction("f0", binaryen.none, binaryen.none, [], m.nop());
+  m.addFunctionExport("f0", "_start");
+  m.setMemory(1, 1, "memory");
+  const wasm = m.emitBinary();
+  m.dispose();
+  deepEqual(kindOf(() => instrument(wasm)), "none");
+});
+
 Deno.test("instrument records the unwinding imports, counts and snapshot globals", () => {
   const { wasm, info } = instrumented("reader");
   deepEqual(readInstrumentInfo(wasm), info);
