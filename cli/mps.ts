@@ -23,8 +23,9 @@ of them for root) and where each runs now. With --all, also the guests and
 batch jobs this node runs for other nodes.
 
 Columns: PID, NODE (where it runs; 'home' here, 'here' for what runs here
-for another node), STAT (R running, M migrating or checkpointing, B a batch
-job, G a guest from another node), TIME (time since it started, m:ss),
+for another node), STAT (R running, M migrating or checkpointing, F frozen
+to disk waiting for room at home, B a batch job, G a guest from another
+node), TIME (time since it started, m:ss),
 COMMAND.
 
 Options:

@@ -196,6 +196,8 @@ export class Daemon {
         } (is another omdiscd running there? pick --addr/--port)`,
       );
     }
+    // One key for every node-to-node link service.
+    const linkKey = deriveKey(secret, "link");
     this.#guests = new GuestHost(
       () => this.#node.self,
       () => this.#node.blocked || this.#node.isOff,
@@ -203,7 +205,7 @@ export class Daemon {
     );
     this.#dicom = new DicomService({
       self: () => this.#node.self,
-      key: deriveKey(secret, "link"),
+      key: linkKey,
       peerAddress: (id) => this.#node.peerAddress(id),
       hosted: () => this.#node.hosted(),
       log: this.#log,
@@ -232,7 +234,7 @@ export class Daemon {
       runDir: this.#cfg.dirs.runDir,
       guests: () => this.#guests.guests(),
       nodeOp: (op) => this.#handle(op, {}),
-      linkKey: deriveKey(secret, "link"),
+      linkKey,
     });
     this.#batch = new BatchHost({
       self: () => this.#node.self,
@@ -242,7 +244,7 @@ export class Daemon {
       log: this.#log,
     });
     this.#links = new LinkServer(
-      deriveKey(secret, "link"),
+      linkKey,
       () => this.#node.self,
       this.#log,
     ).route("", (fc, first) => this.#guests.serve(fc, first))
