@@ -430,7 +430,11 @@ export class HomeProcess {
       this.#deputy.interruptBlocked();
       let snapshot: Snapshot;
       try {
-        snapshot = await ctx.freeze();
+        // A worker ready at home only if it continues at home: a spare
+        // started for a process leaving would load a busy node for nothing.
+        snapshot = await ctx.freeze({
+          prewarm: (to ?? this.#where).kind === "home",
+        });
         if (ctx instanceof UserContext) {
           this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
           // Its mailbox goes along with it (direct communication).

@@ -198,11 +198,13 @@ export class RemoteContext {
     }
   }
 
-  /** Freeze it there and bring the snapshot home; the guest is gone after. */
-  async freeze(): Promise<Snapshot> {
+  /**
+   * Freeze it there and bring the snapshot home; the guest is gone after.
+   * `prewarm`: it continues at home next, have a worker ready for it.
+   */
+  async freeze(opts: { prewarm?: boolean } = {}): Promise<Snapshot> {
     const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
-    // It usually continues at home next: have a worker ready for it.
-    UserContext.prewarm(CONTEXT_IMPORTS_URL);
+    if (opts.prewarm !== false) UserContext.prewarm(CONTEXT_IMPORTS_URL);
     await this.#fc.request("guest.freeze", {}, 60000);
     const snap = await got;
     this.#frozen = null;
