@@ -30,6 +30,14 @@ const BULK = Deno.readFileSync(
   new URL("../../../examples/dicom/bulk.wasm", import.meta.url),
 );
 const cacheDir = Deno.makeTempDirSync({ prefix: "dmosix-cache-" });
+// Shared by this file's tests (instrumenting once), removed when they are done.
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(cacheDir, { recursive: true });
+  } catch {
+    // already gone
+  }
+});
 
 /** One node's router on loopback, as omdiscd runs it. */
 function startNode() {
