@@ -154,47 +154,45 @@ export class RemoteContext {
     onEvict?: (to: unknown) => void,
   ): Promise<void> {
     const fc = this.#fc;
-    {
-      // One message; a throw here ends the link (see #serve).
-      if (m.type === "call") {
-        // In order: the guest blocks on each call, so there is one at a time.
-        const req = bigintsIn(
-          (m.body as { req: unknown }).req,
-        ) as DeputyRequest;
-        let res;
-        try {
-          res = await deputy.handle(req);
-        } catch (e) {
-          await fc.reply(m, false, (e as Error).message).catch(() => {});
-          return;
-        }
-        await fc.reply(m, true, bigintsOut(res)).catch(() => {});
-      } else if (m.type === "guest.evict") {
-        onEvict?.((m.body as { to?: unknown })?.to);
-      } else if (m.type === "blob") {
-        this.#blobs.add(m.body);
-      } else if (m.type === "guest.frozen") {
-        // After its blob chunks, in order on the link.
-        let snap: Snapshot | Error;
-        try {
-          snap = takeSnapshot(
-            this.#blobs,
-            (m.body as { snapshot?: unknown }).snapshot,
-          );
-        } catch (e) {
-          snap = e as Error;
-        }
-        this.#frozen?.(snap);
-      } else if (m.type === "guest.exit") {
-        const b = m.body as { kind: string; code?: number; message?: string };
-        UserContext.dropSpare(); // nothing will resume here
-        this.#finish(
-          b.kind === "exit"
-            ? { kind: "exit", code: Number(b.code) }
-            : { kind: "error", message: String(b.message) },
-        );
-        fc.close();
+    // One message; a throw here ends the link (see #serve).
+    if (m.type === "call") {
+      // In order: the guest blocks on each call, so there is one at a time.
+      const req = bigintsIn(
+        (m.body as { req: unknown }).req,
+      ) as DeputyRequest;
+      let res;
+      try {
+        res = await deputy.handle(req);
+      } catch (e) {
+        await fc.reply(m, false, (e as Error).message).catch(() => {});
+        return;
       }
+      await fc.reply(m, true, bigintsOut(res)).catch(() => {});
+    } else if (m.type === "guest.evict") {
+      onEvict?.((m.body as { to?: unknown })?.to);
+    } else if (m.type === "blob") {
+      this.#blobs.add(m.body);
+    } else if (m.type === "guest.frozen") {
+      // After its blob chunks, in order on the link.
+      let snap: Snapshot | Error;
+      try {
+        snap = takeSnapshot(
+          this.#blobs,
+          (m.body as { snapshot?: unknown }).snapshot,
+        );
+      } catch (e) {
+        snap = e as Error;
+      }
+      this.#frozen?.(snap);
+    } else if (m.type === "guest.exit") {
+      const b = m.body as { kind: string; code?: number; message?: string };
+      UserContext.dropSpare(); // nothing will resume here
+      this.#finish(
+        b.kind === "exit"
+          ? { kind: "exit", code: Number(b.code) }
+          : { kind: "error", message: String(b.message) },
+      );
+      fc.close();
     }
   }
 

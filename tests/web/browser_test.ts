@@ -114,9 +114,11 @@ Deno.test({
       await step(
         "the page shows the 4 nodes and both processes",
         async () => {
-          await page.waitForFunction(
-            "document.querySelectorAll('#map g[data-node]').length === 4",
-          );
+          // A locator, not waitForFunction: a string predicate is eval'ed in
+          // the page, which its Content-Security-Policy rightly forbids.
+          const nodes = page.locator("#map g[data-node]");
+          await nodes.nth(3).waitFor();
+          assert.equal(await nodes.count(), 4);
           for (const n of cluster.nodes) {
             await mapNode(n.id).waitFor();
             await page.locator(`#nodes tr[data-node="${n.id}"]`).waitFor();
