@@ -15,7 +15,11 @@
  */
 
 import { join } from "node:path";
-import { commandArgs, LocalCluster, waitFor } from "../tools/local_cluster.ts";
+import {
+  commandArgs,
+  LocalCluster,
+  spawnProcess,
+} from "../tools/local_cluster.ts";
 import { startQuotaCluster } from "../tools/quota_cluster.ts";
 import { canUseNetns } from "../tools/netns.ts";
 import { canUseCgroups } from "../tools/cgroup.ts";
@@ -95,17 +99,10 @@ console.log(
 
 /** Start mosrun with piped stdin; wait for its socket. */
 async function start(args: string[]) {
-  const argv = nodes.onHome("mosrun", ["--dir", home.dir, ...args]);
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    cwd: work,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const sock = join(home.dir, "procs", `${child.pid}.sock`);
-  await waitFor(() => Deno.stat(sock).then(() => true, () => false), 30000, 20);
-  return child;
+  return await spawnProcess(
+    nodes.onHome("mosrun", ["--dir", home.dir, ...args]),
+    { cwd: work, runDir: home.dir, stdin: "piped" },
+  );
 }
 
 /** Run a program that waits for a line, optionally moved away first; its stdout. */

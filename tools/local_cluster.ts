@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { procSocketPath } from "../core/proc_socket.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CONFIG = join(ROOT, "deno.json");
@@ -251,4 +252,40 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   return -1;
+}
+
+/** Whether `path` exists within `timeoutMs` (checked every `intervalMs`). */
+export async function waitForPath(
+  path: string,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<boolean> {
+  return await waitFor(
+    () => Deno.stat(path).then(() => true, () => false),
+    timeoutMs,
+    intervalMs,
+  ) >= 0;
+}
+
+/**
+ * Start a cluster process: `argv` runs mosrun (directly, or wrapped to run
+ * in a node's namespace) with piped output; resolves once its control
+ * socket appears in `runDir`, so it can be asked to move. Throws when it
+ * does not appear within 30 s.
+ */
+export async function spawnProcess(
+  argv: string[],
+  opts: { cwd: string; runDir: string; stdin?: "piped" | "null" },
+): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    cwd: opts.cwd,
+    stdin: opts.stdin ?? "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (!await waitForPath(procSocketPath(opts.runDir, child.pid), 30000)) {
+    throw new Error(`${argv.join(" ")}: no process socket after 30 s`);
+  }
+  return child;
 }

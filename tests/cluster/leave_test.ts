@@ -11,6 +11,7 @@ import {
   commandArgs,
   LocalCluster,
   runCommand,
+  spawnProcess,
   waitFor,
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
@@ -58,21 +59,14 @@ Deno.test(
         const cwd = join(work, `p${i}`);
         await Deno.mkdir(cwd);
         cwds.push(cwd);
-        const child = new Deno.Command(Deno.execPath(), {
-          args: commandArgs("mosrun", ["--dir", home.dir, `-${a.id}`, ...ARGS]),
-          cwd,
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        kids.push(child);
-        const sock = join(home.dir, "procs", `${child.pid}.sock`);
-        assert(
-          await waitFor(
-            () => Deno.stat(sock).then(() => true, () => false),
-            20000,
-            20,
-          ) >= 0,
+        const child = await spawnProcess(
+          [
+            Deno.execPath(),
+            ...commandArgs("mosrun", ["--dir", home.dir, `-${a.id}`, ...ARGS]),
+          ],
+          { cwd, runDir: home.dir },
         );
+        kids.push(child);
         assert.equal(
           (await callProc<{ where: number }>(home.dir, child.pid, "status"))
             .where,

@@ -12,6 +12,7 @@ import {
   commandArgs,
   LocalCluster,
   runCommand,
+  spawnProcess,
   waitFor,
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
@@ -29,27 +30,16 @@ interface Status {
 }
 
 /** Start mosrun in `cwd` against node directory `dir`; wait for its socket. */
-async function mosrun(
+function mosrun(
   dir: string,
   cwd: string,
   args: string[],
   stdin: "piped" | "null" = "null",
 ) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: commandArgs("mosrun", ["--dir", dir, ...args]),
-    cwd,
-    stdin,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const sock = join(dir, "procs", `${child.pid}.sock`);
-  const up = await waitFor(
-    () => Deno.stat(sock).then(() => true, () => false),
-    20000,
-    20,
+  return spawnProcess(
+    [Deno.execPath(), ...commandArgs("mosrun", ["--dir", dir, ...args])],
+    { cwd, runDir: dir, stdin },
   );
-  assert(up >= 0, "mosrun did not start");
-  return child;
 }
 
 Deno.test(

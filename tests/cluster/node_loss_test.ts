@@ -12,7 +12,9 @@ import { join } from "node:path";
 import {
   commandArgs,
   LocalCluster,
+  spawnProcess,
   waitFor,
+  waitForPath,
 } from "../../tools/local_cluster.ts";
 import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
 import { callProc } from "../../core/proc_socket.ts";
@@ -56,19 +58,12 @@ Deno.test("a process lost with its node", opts, async (t) => {
       i: number,
       args = ARGS,
     ) => {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: commandArgs("mosrun", ["--dir", home.dir, ...extra, ...args]),
-        cwd,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const sock = join(home.dir, "procs", `${child.pid}.sock`);
-      assert(
-        await waitFor(
-          () => Deno.stat(sock).then(() => true, () => false),
-          20000,
-          20,
-        ) >= 0,
+      const child = await spawnProcess(
+        [
+          Deno.execPath(),
+          ...commandArgs("mosrun", ["--dir", home.dir, ...extra, ...args]),
+        ],
+        { cwd, runDir: home.dir },
       );
       if (i === 0) return child;
       const n = cluster.nodes[i];
@@ -94,11 +89,7 @@ Deno.test("a process lost with its node", opts, async (t) => {
         const child = await startAway(cwd, ["-C", base, "-A", "0.01"], 1);
         // A checkpoint taken while away, then the node dies.
         assert(
-          await waitFor(
-            () => Deno.stat(`${base}.2`).then(() => true, () => false),
-            20000,
-            50,
-          ) >= 0,
+          await waitForPath(`${base}.2`, 20000, 50),
           "no checkpoint written",
         );
         // Past the checkpoint's return trip: running there when it dies.
@@ -190,11 +181,7 @@ Deno.test("a process lost with its node", opts, async (t) => {
         const base = join(cwd, "ck");
         const child = await startAway(cwd, ["-C", base, "-A", "0.01"], 4);
         assert(
-          await waitFor(
-            () => Deno.stat(`${base}.2`).then(() => true, () => false),
-            20000,
-            50,
-          ) >= 0,
+          await waitForPath(`${base}.2`, 20000, 50),
           "no checkpoint written",
         );
         await new Promise((r) => setTimeout(r, 250)); // running there again

@@ -14,7 +14,11 @@ import { FIXTURES_DIR } from "../../tools/build_fixtures.ts";
 import { canUseNetns } from "../../tools/netns.ts";
 import { canUseCgroups } from "../../tools/cgroup.ts";
 import { startQuotaCluster } from "../../tools/quota_cluster.ts";
-import { waitFor } from "../../tools/local_cluster.ts";
+import {
+  spawnProcess,
+  waitFor,
+  waitForPath,
+} from "../../tools/local_cluster.ts";
 import { callProc } from "../../core/proc_socket.ts";
 import { nodesOf, statusOf } from "../../tools/cluster_probe.ts";
 import {
@@ -60,20 +64,7 @@ Deno.test({
         "0.01",
         ...ARGS,
       ]);
-      const child = new Deno.Command(argv[0], {
-        args: argv.slice(1),
-        cwd,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const sock = join(c.dirs[0], "procs", `${child.pid}.sock`);
-      assert(
-        await waitFor(
-          () => Deno.stat(sock).then(() => true, () => false),
-          30000,
-          20,
-        ) >= 0,
-      );
+      const child = await spawnProcess(argv, { cwd, runDir: c.dirs[0] });
       const r = await callProc<{ where: number }>(
         c.dirs[0],
         child.pid,
@@ -86,11 +77,7 @@ Deno.test({
       );
       assert.equal(r.where, c.ids[1]);
       assert(
-        await waitFor(
-          () => Deno.stat(`${base}.2`).then(() => true, () => false),
-          20000,
-          50,
-        ) >= 0,
+        await waitForPath(`${base}.2`, 20000, 50),
         "no checkpoint written while away",
       );
 
