@@ -95,7 +95,16 @@ try {
       if (s) j.nodes.add(s.where);
     }
   }, 300);
-  await new Promise((r) => setTimeout(r, 5000));
+  // Show mps once the balancer has sent some away (at most 5 s: on a fast
+  // machine the programs may be about to end by then).
+  await waitFor(
+    () =>
+      Promise.resolve(
+        jobs.filter((j) => [...j.nodes].some((n) => n !== 0)).length >= 2,
+      ),
+    5000,
+    100,
+  );
   for (
     const [title, i, cmd, args] of [
       ["mps (node 1): where the programs run now", 0, "mps", []],
