@@ -11,10 +11,14 @@
  */
 
 import {
+  bulkMac,
   decodeFramePayload,
   DEFAULT_MAX_FRAME,
   type Envelope,
   FRAME_HEADER_BYTES,
+  type IncrementalMac,
+  sameTag,
+  TAG_BYTES,
   WireError,
 } from "./wire.ts";
 
@@ -30,7 +34,30 @@ export interface FrameDecoderOptions {
    * reordered or spliced in from another stream (default true).
    */
   monotonic?: boolean;
+  /**
+   * With a key: accept bulk bytes after frames whose body has `bulk: N`
+   * (see wire.ts); the frame's value then has the bytes as `body.bulk`.
+   * `bulkSink` may name where they go (an array of exactly N bytes, for
+   * instance a region of a snapshot's memory); it sees the envelope as
+   * decoded and may throw to refuse it. Default: off.
+   */
+  bulk?: boolean;
+  /** Where bulk bytes of `env` go; undefined: a fresh array. */
+  bulkSink?: (env: Envelope) => Uint8Array | undefined;
 }
+
+/** Bulk bytes being received after their frame. */
+interface BulkState {
+  env: Envelope;
+  /** The bulk tag so far: bytes are hashed as they arrive. */
+  mac: IncrementalMac;
+  data: Uint8Array;
+  have: number;
+  tag: Uint8Array;
+  tagHave: number;
+}
+
+const NOTHING = Symbol("nothing");
 
 /** Turns stream chunks into decoded frame values. */
 export class FrameDecoder {
@@ -40,16 +67,26 @@ export class FrameDecoder {
   readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFill = 0;
   #need = -1; // payload length of the frame being read, -1 while in header
-  #pieces: Uint8Array[] = [];
+  #payload: Uint8Array | null = null; // the frame being filled
   #have = 0;
   #failed: WireError | null = null;
   #last: { from: number; boot: number; seq: number } | null = null;
+  readonly #bulkOn: boolean;
+  #bulkSink: FrameDecoderOptions["bulkSink"];
+  #bulk: BulkState | null = null;
 
   /** Make a decoder for one stream. */
   constructor(opts: FrameDecoderOptions) {
     this.#key = opts.key;
     this.#maxFrame = Math.min(opts.maxFrame ?? DEFAULT_MAX_FRAME, 0xffffffff);
     this.#monotonic = opts.monotonic ?? true;
+    this.#bulkOn = opts.bulk === true && opts.key !== null;
+    this.#bulkSink = opts.bulkSink;
+  }
+
+  /** Change where bulk bytes go (see {@linkcode FrameDecoderOptions}). */
+  set bulkSink(sink: FrameDecoderOptions["bulkSink"]) {
+    this.#bulkSink = sink;
   }
 
   /**
@@ -62,6 +99,7 @@ export class FrameDecoder {
 
   /** Bytes held for a frame not yet complete (0 between frames). */
   get buffered(): number {
+    if (this.#bulk) return 1 + this.#bulk.have + this.#bulk.tagHave;
     return this.#need < 0 ? this.#headerFill : FRAME_HEADER_BYTES + this.#have;
   }
 
@@ -81,7 +119,8 @@ export class FrameDecoder {
       this.#failed = e instanceof WireError
         ? e
         : new WireError("cbor", `wire: frame decoding failed: ${e}`);
-      this.#pieces = [];
+      this.#payload = null;
+      this.#bulk = null;
       throw this.#failed;
     }
   }
@@ -90,6 +129,10 @@ export class FrameDecoder {
     const out: unknown[] = [];
     let off = 0;
     while (off < chunk.length) {
+      if (this.#bulk !== null) {
+        off += this.#bulkPush(chunk.subarray(off), out);
+        continue;
+      }
       if (this.#need < 0) {
         const n = Math.min(
           FRAME_HEADER_BYTES - this.#headerFill,
@@ -99,23 +142,147 @@ export class FrameDecoder {
         this.#headerFill += n;
         off += n;
         if (this.#headerFill === FRAME_HEADER_BYTES) this.#startFrame();
-        if (this.#need === 0) out.push(this.#finish(new Uint8Array(0)));
+        if (this.#need === 0) this.#emit(out, new Uint8Array(0));
         continue;
       }
       const n = Math.min(this.#need - this.#have, chunk.length - off);
       const piece = chunk.subarray(off, off + n);
       off += n;
       if (this.#have === 0 && n === this.#need) {
-        out.push(this.#finish(piece)); // whole payload in one chunk: no copy
+        this.#emit(out, piece); // whole payload in one chunk: no copy
         continue;
       }
-      // A copy: the caller may reuse the chunk's buffer (a socket reader
-      // does), and this piece waits for the rest of its frame.
-      this.#pieces.push(piece.slice());
+      // A copy into the frame's own buffer: the caller may reuse the
+      // chunk's buffer (a socket reader does).
+      this.#payload ??= new Uint8Array(this.#need);
+      this.#payload.set(piece, this.#have);
       this.#have += n;
-      if (this.#have === this.#need) out.push(this.#finish(this.#concat()));
+      if (this.#have === this.#need) this.#emit(out, this.#take());
     }
     return out;
+  }
+
+  #emit(out: unknown[], payload: Uint8Array): void {
+    const v = this.#finish(payload);
+    if (v !== NOTHING) out.push(v);
+  }
+
+  /** Take bulk bytes, then their tag, from `bytes`; returns how many it used. */
+  #bulkPush(bytes: Uint8Array, out: unknown[]): number {
+    const b = this.#bulk!;
+    let used = 0;
+    if (b.have < b.data.length) {
+      used = Math.min(b.data.length - b.have, bytes.length);
+      b.data.set(bytes.subarray(0, used), b.have);
+      b.mac.update(b.data.subarray(b.have, b.have + used));
+      b.have += used;
+    }
+    const t = Math.min(TAG_BYTES - b.tagHave, bytes.length - used);
+    b.tag.set(bytes.subarray(used, used + t), b.tagHave);
+    b.tagHave += t;
+    if (b.tagHave === TAG_BYTES) out.push(this.#bulkDone());
+    return used + t;
+  }
+
+  #bulkDone(): Envelope {
+    const b = this.#bulk!;
+    this.#bulk = null;
+    if (!sameTag(b.mac.digest(), b.tag)) {
+      throw new WireError(
+        "mac",
+        "wire: bulk bytes failed authentication (tampered)",
+      );
+    }
+    return { ...b.env, body: { ...(b.env.body as object), bulk: b.data } };
+  }
+
+  /**
+   * Bulk bytes: does `env` announce some? Then start taking them, with
+   * the frame's tag to bind them to it.
+   */
+  #startBulk(env: Envelope, payload: Uint8Array): boolean {
+    const body = env.body as { bulk?: unknown } | null;
+    if (
+      !this.#bulkOn || typeof body !== "object" || body === null ||
+      Array.isArray(body) || body.bulk === undefined
+    ) return false;
+    const n = body.bulk;
+    if (!Number.isSafeInteger(n) || (n as number) < 0) {
+      throw new WireError("shape", "wire: bad bulk length");
+    }
+    if ((n as number) > this.#maxFrame) {
+      throw new WireError(
+        "size",
+        `wire: bulk of ${n} bytes announced, limit is ${this.#maxFrame}`,
+      );
+    }
+    let data: Uint8Array | undefined;
+    try {
+      data = this.#bulkSink?.(env);
+    } catch (e) {
+      throw new WireError("shape", `wire: bulk refused: ${errLine(e)}`);
+    }
+    data ??= new Uint8Array(n as number);
+    if (data.length !== n) {
+      throw new WireError("shape", "wire: bulk destination of another size");
+    }
+    this.#bulk = {
+      env,
+      mac: bulkMac(this.#key!, payload.subarray(payload.length - TAG_BYTES)),
+      data,
+      have: 0,
+      tag: new Uint8Array(TAG_BYTES),
+      tagHave: 0,
+    };
+    return true;
+  }
+
+  /**
+   * Where the rest of the frame being read can go directly (a reader may
+   * read into it instead of a chunk, then call {@linkcode filled}); null
+   * between frames or before any of its payload arrived.
+   */
+  readTarget(): Uint8Array | null {
+    if (this.#failed !== null) return null;
+    const b = this.#bulk;
+    if (b !== null) {
+      return b.have < b.data.length ? b.data.subarray(b.have) : null;
+    }
+    if (this.#payload === null) return null;
+    return this.#payload.subarray(this.#have);
+  }
+
+  /**
+   * Account for `n` bytes read into {@linkcode readTarget}; returns the
+   * values of the frame if it is now complete.
+   */
+  filled(n: number): unknown[] {
+    if (this.#failed !== null) throw this.#failed;
+    const b = this.#bulk;
+    if (b !== null) {
+      if (n < 0 || b.have + n > b.data.length) {
+        throw new RangeError("filled: more bytes than the bulk lacks");
+      }
+      b.mac.update(b.data.subarray(b.have, b.have + n));
+      b.have += n;
+      return []; // its tag follows
+    }
+    const p = this.#payload;
+    if (p === null || n < 0 || this.#have + n > p.length) {
+      throw new RangeError("filled: more bytes than the frame lacks");
+    }
+    this.#have += n;
+    if (this.#have < this.#need) return [];
+    try {
+      const out: unknown[] = [];
+      this.#emit(out, this.#take());
+      return out;
+    } catch (e) {
+      this.#failed = e instanceof WireError
+        ? e
+        : new WireError("cbor", `wire: frame decoding failed: ${e}`);
+      throw this.#failed;
+    }
   }
 
   #startFrame(): void {
@@ -131,14 +298,9 @@ export class FrameDecoder {
     this.#have = 0;
   }
 
-  #concat(): Uint8Array {
-    const buf = new Uint8Array(this.#need);
-    let at = 0;
-    for (const p of this.#pieces) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    this.#pieces = [];
+  #take(): Uint8Array {
+    const buf = this.#payload!;
+    this.#payload = null;
     return buf;
   }
 
@@ -149,6 +311,9 @@ export class FrameDecoder {
     const value = decodeFramePayload(this.#key, payload);
     if (this.#key !== null && this.#monotonic) {
       this.#checkOrder(value as Envelope);
+    }
+    if (this.#key !== null && this.#startBulk(value as Envelope, payload)) {
+      return NOTHING; // returned once its bulk bytes are in
     }
     return value;
   }
@@ -216,4 +381,8 @@ export async function writeAll(
     if (!(n > 0)) throw new Error(`writeAll: write returned ${n}`);
     off += n;
   }
+}
+
+function errLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
 }

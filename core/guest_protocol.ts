@@ -13,11 +13,13 @@
  * - guest node -> home: `guest.exit` {kind: "exit", code} or
  *   {kind: "error", message} when the program ends there.
  *
- * Large byte strings travel as chunks so no frame exceeds the link's limit.
- * A snapshot travels as three blobs (encoded header, page list, memory
- * data): the memory goes straight from the snapshot's buffer into shared
- * memory at the other end, with no whole-snapshot encoding, checksum or
- * copy (the link MACs every byte already).
+ * Large byte strings travel as chunks of bulk bytes (FrameConn.sendBulk)
+ * so no frame exceeds the link's limit. A snapshot travels as three blobs
+ * (encoded header, page list, memory data): the memory goes from the
+ * snapshot's buffer to the socket and from the socket straight into shared
+ * memory at the other end (the link's bulk sink, see
+ * {@linkcode BlobAssembler.attach}), with no encoding, checksum or copy of
+ * its own (the link MACs every byte already).
  *
  * @module
  */
@@ -46,8 +48,8 @@ export const GUEST_GIVES_UP_MS = 20_000;
  */
 export const HOME_GIVES_UP_MS = 30_000;
 
-/** Largest chunk of a blob in one frame (small: the peer works on one while the next is encoded). */
-export const BLOB_CHUNK = 1024 * 1024;
+/** Largest chunk of a blob (the peer verifies one while the next is sent). */
+export const BLOB_CHUNK = 4 * 1024 * 1024;
 /** Largest blob accepted (a snapshot of a 4 GiB memory plus headers). */
 export const MAX_BLOB = 4 * 1024 * 1024 * 1024 + 1024 * 1024;
 
@@ -62,20 +64,18 @@ export async function sendBlob(
   shared = false,
 ): Promise<void> {
   const extra = shared ? { shared: true } : {};
-  if (bytes.length === 0) {
-    await fc.send("blob", {
-      id,
-      at: 0,
-      total: 0,
-      data: new Uint8Array(0),
-      ...extra,
-    });
-    return;
+  const total = bytes.length;
+  // Two chunks in flight: the next one's MAC is computed while the peer
+  // reads the last.
+  let last: Promise<void> = Promise.resolve();
+  for (let at = 0; at === 0 || at < total; at += BLOB_CHUNK) {
+    const data = bytes.subarray(at, Math.min(at + BLOB_CHUNK, total));
+    const sent = fc.sendBulk("blob", { id, at, total, ...extra }, data);
+    sent.catch(() => {}); // awaited below or in the next round
+    await last;
+    last = sent;
   }
-  for (let at = 0; at < bytes.length; at += BLOB_CHUNK) {
-    const data = bytes.subarray(at, Math.min(at + BLOB_CHUNK, bytes.length));
-    await fc.send("blob", { id, at, total: bytes.length, data, ...extra });
-  }
+  await last;
 }
 
 /** Blob ids of a snapshot sent with {@linkcode sendSnapshot}. */
@@ -152,24 +152,47 @@ export const MAX_PENDING_BYTES = MAX_BLOB + 256 * 1024 * 1024;
  * has every byte sent.
  */
 export class BlobAssembler {
-  #parts = new Map<number, { buf: Uint8Array; got: number }>();
+  #parts = new Map<number, { buf: Uint8Array; got: number; placed: number }>();
   #pendingBytes = 0;
 
-  /** Take one `blob` body; throws on a malformed or oversized chunk. */
-  add(body: unknown): void {
+  /**
+   * Have `fc`'s blob chunks read straight into their blob (no copy): the
+   * link asks {@linkcode place} on its reader, before the chunk's message
+   * is queued for {@linkcode add}.
+   */
+  attach(fc: FrameConn): void {
+    fc.bulkSink = (type, body) =>
+      type === "blob" ? this.place(body) : undefined;
+  }
+
+  /**
+   * Where the chunk announced by `body` (its `bulk` length) goes: its
+   * place in the blob, which is made on the first chunk. Throws on a
+   * malformed, oversized or out-of-order chunk.
+   */
+  place(body: unknown): Uint8Array {
+    const b = body as { id?: unknown; at?: unknown; bulk?: unknown };
+    const p = this.#part(body, b?.bulk);
+    // Beyond `placed`: chunks read before this sink was attached are
+    // queued for add(), which checks the order.
+    if ((b.at as number) < p.placed) throw new Error("blob chunk out of order");
+    const at = b.at as number;
+    p.placed = at + (b.bulk as number);
+    return p.buf.subarray(at, p.placed);
+  }
+
+  #part(body: unknown, length: unknown) {
     const b = body as {
       id?: unknown;
       at?: unknown;
       total?: unknown;
-      data?: unknown;
       shared?: unknown;
     };
     if (
       !Number.isSafeInteger(b?.id) || !Number.isSafeInteger(b.at) ||
-      !Number.isSafeInteger(b.total) ||
-      !(b.data instanceof Uint8Array) || (b.total as number) > MAX_BLOB ||
-      (b.at as number) < 0 ||
-      (b.at as number) + b.data.length > (b.total as number)
+      !Number.isSafeInteger(b.total) || !Number.isSafeInteger(length) ||
+      (b.total as number) > MAX_BLOB || (b.at as number) < 0 ||
+      (b.at as number) + (length as number) > (b.total as number)
     ) {
       throw new Error("malformed blob chunk");
     }
@@ -188,13 +211,28 @@ export class BlobAssembler {
           ? new Uint8Array(new SharedArrayBuffer(total))
           : new Uint8Array(total),
         got: 0,
+        placed: 0,
       };
       this.#parts.set(b.id as number, p);
     }
     if (p.buf.length !== b.total) throw new Error("blob chunk of another size");
+    return p;
+  }
+
+  /** Take one `blob` body (its bytes in `bulk`); throws on a malformed or oversized chunk. */
+  add(body: unknown): void {
+    const b = body as { at?: unknown; bulk?: unknown };
+    const data = b?.bulk;
+    if (!(data instanceof Uint8Array)) throw new Error("malformed blob chunk");
+    const p = this.#part(body, data.length);
     if (b.at !== p.got) throw new Error("blob chunk out of order");
-    p.buf.set(b.data, b.at as number);
-    p.got += b.data.length;
+    const at = b.at as number;
+    // Placed by the link's sink already, or copied here.
+    if (data.buffer !== p.buf.buffer || data.byteOffset !== at) {
+      p.buf.set(data, at);
+    }
+    p.got += data.length;
+    p.placed = Math.max(p.placed, p.got);
   }
 
   /** Take a complete blob out; throws when it is missing or incomplete. */

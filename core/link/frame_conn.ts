@@ -14,7 +14,15 @@
  */
 
 import { FrameDecoder, writeAll } from "../frame_decoder.ts";
-import { encodeFrame, type Envelope, WireError } from "../wire.ts";
+import {
+  bulkMac,
+  encodeFrame,
+  encodeFrameParts,
+  type Envelope,
+  type IncrementalMac,
+  TAG_BYTES,
+  WireError,
+} from "../wire.ts";
 
 /** Largest frame on a link (a snapshot chunk, a big write). */
 export const LINK_MAX_FRAME = 64 * 1024 * 1024;
@@ -47,7 +55,41 @@ export interface LinkMessage {
   from: number;
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  /** When it times out (Date.now() ms), and what it says then. */
+  deadline: number;
+  what: string;
+};
+
+/** Frames waiting to be written, and who waits for them. */
+type Outgoing = {
+  parts: Uint8Array[];
+  bytes: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+  /** Bulk bytes after the parts, MAC'ed piece by piece as they go. */
+  bulk?: { bytes: Uint8Array; mac: IncrementalMac };
+};
+
+/**
+ * Frames queued behind a write, and the parts of one frame, are copied
+ * into one buffer and sent with one write up to this many bytes (one
+ * system call and one wake-up of the peer instead of several); bigger
+ * ones go part by part from where they are, as copying them would cost
+ * more than the writes.
+ */
+const COALESCE_BYTES = 64 * 1024;
+
+/** The rest of a frame at least this large is read straight into it. */
+const DIRECT_READ_BYTES = 32 * 1024;
+
+/**
+ * Bulk bytes are hashed and written in pieces of this size: the peer reads
+ * and checks one piece while this end hashes the next.
+ */
+const BULK_PIECE_BYTES = 512 * 1024;
 
 function sameBytes(a: unknown, b: Uint8Array): boolean {
   return a instanceof Uint8Array && a.length === b.length &&
@@ -64,11 +106,15 @@ export class FrameConn {
   #decoder: FrameDecoder;
   #queue: LinkMessage[] = [];
   #wake: (() => void) | null = null;
-  #writing: Promise<void> = Promise.resolve();
+  #out: Outgoing[] = [];
+  #writing = false;
   #closed = false;
   #error: Error | null = null;
   #pending = new Map<number, Pending>();
   #nextRid = 1;
+  /** One timer for every request's timeout, due at `#timerAt`. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
   #reader: Promise<void> | null = null;
   /** The peer's node ID (after the handshake). */
   peer = 0;
@@ -90,7 +136,20 @@ export class FrameConn {
       key,
       maxFrame: HANDSHAKE_MAX_FRAME,
       monotonic: true,
+      bulk: true,
     });
+  }
+
+  /**
+   * Where bulk bytes of an arriving message go (see {@linkcode sendBulk}):
+   * called on the reader, in stream order, before the message is queued;
+   * returns an array of exactly `body.bulk` bytes, or undefined for a fresh
+   * one. A throw closes the link.
+   */
+  set bulkSink(
+    sink: ((type: string, body: unknown) => Uint8Array | undefined) | undefined,
+  ) {
+    this.#decoder.bulkSink = sink && ((env) => sink(env.type, env.body));
   }
 
   /** Connect to `addr:port` and authenticate as node `self`. */
@@ -210,23 +269,92 @@ export class FrameConn {
     }
   }
 
-  /** Send a request and wait for the peer's `reply` to it. */
+  /**
+   * Send `body` with `bytes` after it, unframed, under their own tag: the
+   * peer gets `body.bulk` = the bytes, read straight into where its
+   * {@linkcode bulkSink} says. For big data (snapshot memory): no copy on
+   * either side. Keep `bytes` unchanged until the promise settles.
+   */
+  sendBulk(
+    type: string,
+    body: Record<string, unknown>,
+    bytes: Uint8Array,
+  ): Promise<void> {
+    if (this.#closed) {
+      return Promise.reject(this.#error ?? new LinkError("link closed"));
+    }
+    try {
+      if (bytes.length > LINK_MAX_FRAME) {
+        throw new WireError(
+          "size",
+          `wire: bulk of ${bytes.length} bytes exceeds ${LINK_MAX_FRAME}`,
+        );
+      }
+      const head = encodeFrame(
+        this.#key,
+        this.#envelope(type, { ...body, bulk: bytes.length }),
+        LINK_MAX_FRAME,
+      );
+      const mac = bulkMac(this.#key, head.subarray(head.length - TAG_BYTES));
+      return this.#write([head], { bytes, mac });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Send a request and wait for the peer's `reply` to it; with `bulk`, the
+   * bytes follow as in {@linkcode sendBulk} (keep them unchanged until the
+   * reply).
+   */
   request<T = unknown>(
     type: string,
     body: Record<string, unknown>,
     timeoutMs = 30000,
+    bulk?: Uint8Array,
   ): Promise<T> {
     const rid = this.#nextRid++;
+    const deadline = Date.now() + timeoutMs;
     const p = new Promise<T>((resolve, reject) => {
       this.#pending.set(rid, {
         resolve: resolve as (v: unknown) => void,
         reject,
+        deadline,
+        what: `${type}: timed out after ${timeoutMs} ms`,
       });
     });
-    this.send(type, { ...body, rid }).catch((e) => this.#settle(rid, e));
-    return withTimeout(p, timeoutMs, type).finally(() =>
-      this.#pending.delete(rid)
+    // One timer for all requests (a timer each cost more than the rest of
+    // a small request): armed for the earliest deadline only.
+    if (deadline < this.#timerAt) this.#arm(deadline);
+    const sent = bulk
+      ? this.sendBulk(type, { ...body, rid }, bulk)
+      : this.send(type, { ...body, rid });
+    sent.catch((e) => this.#settle(rid, e));
+    return p;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    const t = setTimeout(
+      () => this.#expire(),
+      Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1),
     );
+    // Only a pending read keeps a process alive, as before: the timer never.
+    Deno.unrefTimer(t);
+    this.#timer = t;
+  }
+
+  #expire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [rid, p] of this.#pending) {
+      if (p.deadline <= now) this.#settle(rid, new LinkError(p.what));
+      else if (p.deadline < next) next = p.deadline;
+    }
+    if (next < Infinity && !this.#closed) this.#arm(next);
   }
 
   /** Answer a request received as `msg`. */
@@ -260,6 +388,7 @@ export class FrameConn {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#alive);
+    clearTimeout(this.#timer);
     this.#error ??= err ?? null;
     try {
       this.#conn.close();
@@ -285,8 +414,8 @@ export class FrameConn {
     }
   }
 
-  #sendRaw(type: string, body: unknown): Promise<void> {
-    const env: Envelope = {
+  #envelope(type: string, body: unknown): Envelope {
+    return {
       type,
       from: this.#self,
       boot: this.#boot,
@@ -294,11 +423,94 @@ export class FrameConn {
       ts: Date.now(),
       body,
     };
-    const bytes = encodeFrame(this.#key, env, LINK_MAX_FRAME);
+  }
+
+  #sendRaw(type: string, body: unknown): Promise<void> {
+    // Big byte strings go from the caller's memory, not copied.
+    return this.#write(
+      encodeFrameParts(this.#key, this.#envelope(type, body), LINK_MAX_FRAME),
+    );
+  }
+
+  #write(parts: Uint8Array[], bulk?: Outgoing["bulk"]): Promise<void> {
     this.#lastSent = Date.now();
-    const w = this.#writing.then(() => writeAll(this.#conn, bytes));
-    this.#writing = w.catch(() => {});
-    return w;
+    let bytes = 0;
+    for (const p of parts) bytes += p.length;
+    // Bulk bytes are never copied into a coalesced write.
+    if (bulk) bytes = Infinity;
+    return new Promise<void>((resolve, reject) => {
+      this.#out.push({ parts, bytes, resolve, reject, bulk });
+      // Started here, not a microtask later: the first write goes at once.
+      if (!this.#writing) this.#flush();
+    });
+  }
+
+  /** Write what is queued, in order; small frames queued meanwhile go as one. */
+  async #flush(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#out.length > 0) {
+        let n = 1;
+        let bytes = this.#out[0].bytes;
+        while (
+          n < this.#out.length && bytes + this.#out[n].bytes <= COALESCE_BYTES
+        ) bytes += this.#out[n++].bytes;
+        const batch = this.#out.splice(0, n);
+        try {
+          if (
+            batch.length === 1 && batch[0].parts.length === 1 &&
+            !batch[0].bulk
+          ) {
+            await writeAll(this.#conn, batch[0].parts[0]);
+          } else if (bytes <= COALESCE_BYTES) {
+            const one = this.#scratch(bytes);
+            let at = 0;
+            for (const o of batch) {
+              for (const p of o.parts) {
+                one.set(p, at);
+                at += p.length;
+              }
+            }
+            await writeAll(this.#conn, one);
+          } else {
+            for (const o of batch) {
+              for (const p of o.parts) await writeAll(this.#conn, p);
+              if (o.bulk) await this.#writeBulk(o.bulk.bytes, o.bulk.mac);
+            }
+          }
+          for (const o of batch) o.resolve();
+        } catch (e) {
+          for (const o of batch) o.reject(e as Error);
+        }
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  #scratchBuf = new Uint8Array(0);
+
+  /** A reused buffer for a coalesced write (never two at once: one writer). */
+  #scratch(n: number): Uint8Array {
+    if (this.#scratchBuf.length < n) {
+      this.#scratchBuf = new Uint8Array(
+        Math.min(COALESCE_BYTES, Math.max(n, 2 * this.#scratchBuf.length)),
+      );
+    }
+    return this.#scratchBuf.subarray(0, n);
+  }
+
+  /** Hash a piece, then write it while the next is hashed; the tag last. */
+  async #writeBulk(bytes: Uint8Array, mac: IncrementalMac): Promise<void> {
+    let writing: Promise<void> | null = null;
+    for (let at = 0; at < bytes.length; at += BULK_PIECE_BYTES) {
+      const piece = bytes.subarray(at, at + BULK_PIECE_BYTES);
+      mac.update(piece);
+      if (writing) await writing;
+      writing = writeAll(this.#conn, piece);
+    }
+    if (writing) await writing;
+    await writeAll(this.#conn, mac.digest());
   }
 
   #buf = new Uint8Array(256 * 1024);
@@ -306,6 +518,14 @@ export class FrameConn {
 
   async #readRaw(): Promise<Envelope> {
     while (this.#ready.length === 0) {
+      // The rest of a big frame is read straight into its payload buffer.
+      const direct = this.#decoder.readTarget();
+      if (direct !== null && direct.length >= DIRECT_READ_BYTES) {
+        const n = await this.#conn.read(direct);
+        if (n === null) throw new LinkError("connection closed by peer");
+        this.#ready.push(...this.#decoder.filled(n) as Envelope[]);
+        continue;
+      }
       const n = await this.#conn.read(this.#buf);
       if (n === null) throw new LinkError("connection closed by peer");
       // The decoder keeps views of its input: give it a copy.

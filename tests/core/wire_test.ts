@@ -9,6 +9,8 @@ import {
 import { createHmac } from "node:crypto";
 import { Encoder } from "cbor-x";
 import {
+  bulkMac,
+  bulkTag,
   checkEnvelope,
   decodeDatagram,
   decodeFramePayload,
@@ -18,6 +20,7 @@ import {
   MAGIC,
   MAX_DATAGRAM,
   MAX_DEPTH,
+  TAG_BYTES,
   WireError,
   type WireErrorReason,
 } from "../../core/wire.ts";
@@ -358,3 +361,51 @@ Deno.test("WireError messages are one line and name the problem", () => {
 function te(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
+
+Deno.test("frame and datagram tags are HMAC-SHA256 for every length and key size", () => {
+  const keys = [
+    new Uint8Array(16).fill(7),
+    crypto.getRandomValues(new Uint8Array(64)),
+    crypto.getRandomValues(new Uint8Array(100)),
+  ];
+  for (const key of keys) {
+    for (let n = 0; n < 2100; n += n < 200 ? 1 : 97) {
+      const env: Envelope = {
+        type: "t",
+        from: 1,
+        boot: 2,
+        seq: 3,
+        ts: 4,
+        body: new Uint8Array(n).fill(n & 255),
+      };
+      for (
+        const [bytes, ctx, start] of [
+          [encodeFrame(key, env), 0x46, 4],
+          [encodeDatagram(key, env), 0x44, 0],
+        ] as const
+      ) {
+        const end = bytes.length - TAG_BYTES;
+        const want = createHmac("sha256", key)
+          .update(Uint8Array.of(ctx))
+          .update(bytes.subarray(start, end))
+          .digest();
+        deepStrictEqual(
+          bytes.subarray(end),
+          new Uint8Array(want),
+          `n=${n}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("bulkMac over pieces gives the bulkTag of the whole", () => {
+  const key = new Uint8Array(32).fill(9);
+  const frameTag = new Uint8Array(TAG_BYTES).fill(3);
+  const data = new Uint8Array(70_000).map((_, i) => (i * 131) & 255);
+  const mac = bulkMac(key, frameTag);
+  for (let at = 0; at < data.length; at += 4099) {
+    mac.update(data.subarray(at, at + 4099));
+  }
+  deepStrictEqual(mac.digest(), new Uint8Array(bulkTag(key, frameTag, data)));
+});

@@ -61,7 +61,7 @@ function chunksOf(id: number, bytes: Uint8Array, size: number) {
       id,
       at,
       total: bytes.length,
-      data: bytes.subarray(at, Math.min(at + size, bytes.length)),
+      bulk: bytes.subarray(at, Math.min(at + size, bytes.length)),
     });
     if (bytes.length === 0) break;
   }
@@ -86,7 +86,7 @@ function hostileChunk(r: Rng, good: Record<string, unknown>): unknown {
     10n,
   ]);
   if (r.chance(0.1)) return junk;
-  return { ...good, [r.pick(["id", "at", "total", "data", "shared"])]: junk };
+  return { ...good, [r.pick(["id", "at", "total", "bulk", "shared"])]: junk };
 }
 
 Deno.test("BlobAssembler assembles what was sent and refuses hostile chunks with one-line Errors", async () => {
@@ -117,7 +117,7 @@ Deno.test("BlobAssembler assembles what was sent and refuses hostile chunks with
           at: 0,
           // Small enough to be cheap here; the test below takes the big ones.
           total: r.pick([MAX_BLOB + 1, 1 << 16, 1 << 20]),
-          data: new Uint8Array(1),
+          bulk: new Uint8Array(1),
         });
       }
     }
@@ -156,7 +156,7 @@ Deno.test("BlobAssembler never holds more than its limits, however large the ann
   for (let id = 0; id < 100; id++) {
     const total = id % 2 ? MAX_BLOB : 1 << 20;
     try {
-      blobs.add({ id, at: 0, total, data: new Uint8Array(1) });
+      blobs.add({ id, at: 0, total, bulk: new Uint8Array(1) });
       held += total;
     } catch (e) {
       equal((e as Error).message, "too many blobs pending on this link");
@@ -168,7 +168,7 @@ Deno.test("BlobAssembler never holds more than its limits, however large the ann
   // A complete blob taken out frees its room.
   const b2 = new BlobAssembler();
   for (let id = 0; id < MAX_PENDING_BLOBS * 3; id++) {
-    b2.add({ id, at: 0, total: 4, data: new Uint8Array(4) });
+    b2.add({ id, at: 0, total: 4, bulk: new Uint8Array(4) });
     equal(b2.take(id).length, 4);
   }
   throws(() => b2.take(0), /missing or incomplete/);

@@ -151,3 +151,55 @@ Deno.test("keepAlive gives up a silent peer after deadAfterMs with a clear error
   );
   s.close();
 });
+
+Deno.test("request timeouts fire each at its own deadline, answered ones resolve", async () => {
+  const { server, client } = await pair();
+  assert(server.status === "fulfilled" && client.status === "fulfilled");
+  const s = server.value, c = client.value;
+  const held: Parameters<typeof s.reply>[0][] = [];
+  (async () => {
+    for (let m = await s.next(); m; m = await s.next()) held.push(m);
+  })();
+  const t0 = performance.now();
+  const long = c.request("slow", {}, 400);
+  const short = c.request("fast", {}, 60);
+  const answered = c.request<string>("late", {}, 5000);
+  await assert.rejects(
+    short,
+    (e: Error) =>
+      e instanceof LinkError && e.message === "fast: timed out after 60 ms",
+  );
+  const shortAt = performance.now() - t0;
+  assert(shortAt >= 55 && shortAt < 350, `short timed out after ${shortAt}`);
+  await assert.rejects(long, /slow: timed out after 400 ms/);
+  assert(performance.now() - t0 >= 395);
+  const late = held.find((m) => m.type === "late")!;
+  await s.reply(late, true, "done");
+  assert.equal(await answered, "done");
+  c.close();
+  s.close();
+});
+
+Deno.test("small, large and bulk sends queued at once arrive whole and in order", async () => {
+  const { server, client } = await pair();
+  assert(server.status === "fulfilled" && client.status === "fulfilled");
+  const s = server.value, c = client.value;
+  const sizes = [10, 70_000, 5, 1_500_000, 300, 2_000_000, 0, 40_000];
+  const sends = sizes.map((n, i) => {
+    const data = new Uint8Array(n).map((_, k) => (k * 7 + i) & 255);
+    return i % 3 === 2
+      ? c.sendBulk("b", { i }, data)
+      : c.send("n", { i, data });
+  });
+  for (let i = 0; i < sizes.length; i++) {
+    const m = await s.next();
+    const b = m!.body as { i: number; data?: Uint8Array; bulk?: Uint8Array };
+    assert.equal(b.i, i);
+    const got = b.bulk ?? b.data!;
+    assert.equal(got.length, sizes[i]);
+    assert(got.every((x, k) => x === ((k * 7 + i) & 255)), `message ${i}`);
+  }
+  await Promise.all(sends);
+  c.close();
+  s.close();
+});
