@@ -13,7 +13,10 @@
  * Goals: direct within 1.2x of plain TCP at every size, and at least 2x
  * faster than via home for large messages.
  *
- * Usage: deno run -A bench/dicom_bench.ts [--quick]
+ * The three are run interleaved `--reps` times (default 3) and each cell
+ * is the median, so load from other work on the machine hits all alike.
+ *
+ * Usage: deno run -A bench/dicom_bench.ts [--quick] [--reps N]
  *        (internal: --tcp-serve ADDR PORT | --tcp-client ADDR PORT BUDGET SIZE...)
  *
  * @module
@@ -195,7 +198,7 @@ async function firstLine(child: Deno.ChildProcess): Promise<
   return { line: text.slice(0, text.indexOf("\n")), rest };
 }
 
-async function runPair(
+export async function runPair(
   c: LocalCluster,
   route: "direct" | "home",
   budget: number,
@@ -234,7 +237,7 @@ async function runPair(
   return parseRows(text);
 }
 
-async function runTcp(
+export async function runTcp(
   c: LocalCluster,
   budget: number,
   sizes: number[],
@@ -268,6 +271,25 @@ async function runTcp(
   return parseRows(text);
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Per size, the median round trip and rate of several runs. */
+function medians(runs: Row[][], sizes: number[]): Row[] {
+  return sizes.map((size) => {
+    const rows = runs.map((r) => r.find((x) => x.size === size))
+      .filter((x): x is Row => x !== undefined);
+    return {
+      size,
+      rtUs: median(rows.map((r) => r.rtUs)),
+      mbps: median(rows.map((r) => r.mbps)),
+    };
+  });
+}
+
 function fmtSize(n: number): string {
   return n >= MIB ? `${n / MIB} MiB` : `${n / KIB} KiB`;
 }
@@ -278,6 +300,8 @@ async function main(): Promise<void> {
     ? [KIB, 64 * KIB, MIB, 8 * MIB]
     : [KIB, 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, MIB, 4 * MIB, 8 * MIB];
   const budget = (quick ? 16 : 64) * MIB;
+  const at = Deno.args.indexOf("--reps");
+  const reps = at >= 0 ? Math.max(1, Number(Deno.args[at + 1]) || 1) : 3;
   const c = await LocalCluster.start({
     nodes: 4,
     subnet: SUBNET,
@@ -291,12 +315,22 @@ async function main(): Promise<void> {
     );
     // Instrument bulk.wasm once before timing anything.
     await runPair(c, "direct", KIB * 64, [KIB]);
-    const tcp = await runTcp(c, budget, sizes);
-    const direct = await runPair(c, "direct", budget, sizes);
-    const home = await runPair(c, "home", budget, sizes);
+    const runs = {
+      tcp: [] as Row[][],
+      direct: [] as Row[][],
+      home: [] as Row[][],
+    };
+    for (let i = 0; i < reps; i++) {
+      runs.tcp.push(await runTcp(c, budget, sizes));
+      runs.direct.push(await runPair(c, "direct", budget, sizes));
+      runs.home.push(await runPair(c, "home", budget, sizes));
+    }
+    const tcp = medians(runs.tcp, sizes);
+    const direct = medians(runs.direct, sizes);
+    const home = medians(runs.home, sizes);
     console.log(
       "DiCOM: two processes away from home on different nodes (loopback), " +
-        `${quick ? "quick" : "full"} run`,
+        `${quick ? "quick" : "full"} run, medians of ${reps}`,
     );
     console.log(
       "size     | round trip µs: direct  via-home     tcp | direct/tcp home/direct" +

@@ -35,10 +35,12 @@ import {
   messageToWire,
 } from "../core/dicom/message.ts";
 import { DicomRouter, type Sink } from "../core/dicom/router.ts";
+import { messagePool, POOL_MIN_BYTES } from "../core/dicom/buffer_pool.ts";
 import { decodeDicomState } from "../core/dicom/state.ts";
 import { FrameConn, type LinkMessage } from "../core/link/frame_conn.ts";
 import type { Snapshot } from "../core/runtime/snapshot.ts";
 import type { Logger } from "./log.ts";
+import { trace } from "../core/dicom/trace.ts";
 
 /** What the service needs from its daemon. */
 export interface DicomServiceOptions {
@@ -142,7 +144,13 @@ export class DicomService implements GuestDicom {
     body: Record<string, unknown>,
   ): Promise<unknown> {
     const fc = await this.#link(node);
-    return fc.request(type, body, type === "dicom.msg" ? HOLD_MS : 10_000);
+    if (type !== "dicom.msg") return fc.request(type, body, 10_000);
+    // A large message's bytes follow the frame, to land in a pooled buffer.
+    const msg = body.msg as Record<string, unknown>;
+    const data = msg.data as Uint8Array;
+    if (data.length < POOL_MIN_BYTES) return fc.request(type, body, HOLD_MS);
+    const { data: _, ...head } = msg;
+    return fc.request(type, { ...body, msg: head }, HOLD_MS, data);
   }
 
   #link(node: number): Promise<FrameConn> {
@@ -170,6 +178,14 @@ export class DicomService implements GuestDicom {
   async serve(fc: FrameConn, first: LinkMessage): Promise<void> {
     if (this.#closed) return;
     this.#open.add(fc);
+    // Large messages are read straight into reusable buffers.
+    fc.bulkSink = (type, body) => {
+      const n = (body as { bulk: number }).bulk;
+      return type === "dicom.msg" && n >= POOL_MIN_BYTES &&
+          n <= this.#limits.maxMessage
+        ? messagePool.take(n)
+        : undefined;
+    };
     try {
       if (first.type === "dicom.attach") await this.#serveAttached(fc, first);
       else {
@@ -184,16 +200,24 @@ export class DicomService implements GuestDicom {
 
   /** One request from another node's router, answered without holding up the next. */
   async #onPeer(fc: FrameConn, m: LinkMessage): Promise<void> {
+    trace("svc.recv");
     try {
       if (m.type === "dicom.msg") {
+        const b = m.body as { msg?: unknown; bulk?: unknown };
         const msg = messageFromWire(
-          (m.body as { msg?: unknown })?.msg,
+          b?.bulk instanceof Uint8Array && typeof b.msg === "object"
+            ? { ...b.msg, data: b.bulk }
+            : b?.msg,
           this.#limits.maxMessage,
         );
         if (!msg) throw new Error("malformed message");
         // Entered at once, in link order: each sender's order holds.
         const r = await this.router.deliverHere(msg);
+        // Not taken in: its buffer may serve the next message.
+        if (r.r !== "ok") messagePool.give(msg.data);
+        trace("svc.delivered");
         await fc.reply(m, true, r);
+        trace("svc.replied");
       } else if (m.type === "dicom.batch") {
         const msgs = this.#messages(m);
         if (!msgs) throw new Error("malformed batch");

@@ -27,6 +27,7 @@ import {
 } from "./address.ts";
 import { deviceFilestat } from "./device_fd.ts";
 import { Mailbox } from "./mailbox.ts";
+import { messagePool } from "./buffer_pool.ts";
 import type {
   DeliverReply,
   DicomLimits,
@@ -36,6 +37,7 @@ import type {
 import { type ChannelState, OutChannel } from "./out_channel.ts";
 import type { DicomState } from "./state.ts";
 import type { SavedDeviceFd } from "./device_fd.ts";
+import { trace } from "./trace.ts";
 
 /** What an endpoint needs from its host. */
 export interface EndpointDeps {
@@ -64,6 +66,17 @@ const INTERRUPTED: DeputyResponse = Object.freeze({
 });
 const enc = new TextEncoder();
 
+/** Buffers of large messages, reused once sent and accepted, or read. */
+const POOL = messagePool;
+
+/** `data`, copied when it is a view of shared memory (lent, not given). */
+function owned(data: Uint8Array): Uint8Array {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  const out = POOL.take(data.length);
+  out.set(data);
+  return out;
+}
+
 function fail(errno: number, whole = false): DeputyResponse {
   return whole ? { errno, whole } : { errno };
 }
@@ -82,6 +95,11 @@ export class DicomEndpoint {
   #partial: { data: Uint8Array; at: number } | null = null;
   /** A message being written in several chunks. */
   #assembling: { dev: string; buf: Uint8Array; at: number } | null = null;
+  /**
+   * The bytes of the message read last: given back to the pool at the next
+   * read, once the answer holding them was surely copied out.
+   */
+  #readDone: Uint8Array | null = null;
   #left = false;
 
   /**
@@ -213,6 +231,11 @@ export class DicomEndpoint {
     len: number,
     max?: number,
   ): DeputyResponse | Promise<DeputyResponse> {
+    trace("r.in");
+    if (this.#readDone) {
+      POOL.give(this.#readDone);
+      this.#readDone = null;
+    }
     const d = parseDevice(dev);
     if (this.#left || d === null) return fail(Errno.IO);
     if (d.kind === "to") return fail(Errno.BADF);
@@ -228,7 +251,10 @@ export class DicomEndpoint {
       const data = p.data.subarray(p.at, p.at + len);
       p.at += data.length;
       const more = p.at < p.data.length;
-      if (!more) this.#partial = null;
+      if (!more) {
+        this.#partial = null;
+        this.#readDone = p.data;
+      }
       return more ? { errno: 0, data, more } : { errno: 0, data };
     }
     if (this.#mailbox.length > 0) return this.#take(len, max);
@@ -243,12 +269,16 @@ export class DicomEndpoint {
   }
 
   #take(len: number, max?: number): DeputyResponse {
+    trace("r.take");
     const size = this.#mailbox.peekSize()!;
     // One message per read: a buffer too small leaves it waiting.
     if (size > Math.max(len, max ?? 0)) return fail(Errno.MSGSIZE);
     const l = this.#mailbox.take()!;
     this.#lastFrom = l.from;
-    if (size <= len) return { errno: 0, data: l.data };
+    if (size <= len) {
+      this.#readDone = l.data;
+      return { errno: 0, data: l.data };
+    }
     this.#partial = { data: l.data, at: len };
     return { errno: 0, data: l.data.subarray(0, len), more: true };
   }
@@ -264,6 +294,7 @@ export class DicomEndpoint {
     at?: number,
     total?: number,
   ): DeputyResponse | Promise<DeputyResponse> {
+    trace("w.in");
     const d = parseDevice(dev);
     if (this.#left || d === null) return fail(Errno.IO, true);
     if (d.kind !== "to") return fail(Errno.BADF, true);
@@ -272,13 +303,14 @@ export class DicomEndpoint {
         if (total > this.#deps.limits.maxMessage) {
           return fail(Errno.MSGSIZE, true);
         }
-        this.#assembling = { dev, buf: new Uint8Array(total), at: 0 };
+        this.#dropAssembling();
+        this.#assembling = { dev, buf: POOL.take(total), at: 0 };
       }
       const a = this.#assembling;
       if (
         !a || a.dev !== dev || a.at !== at || at + data.length > a.buf.length
       ) {
-        this.#assembling = null;
+        this.#dropAssembling();
         return fail(Errno.INVAL, true);
       }
       a.buf.set(data, at);
@@ -291,7 +323,13 @@ export class DicomEndpoint {
         x.errno === 0 && !x.interrupted ? { errno: 0, n } : x;
       return r instanceof Promise ? r.then(piece) : piece(r);
     }
-    return this.#send(d, fdflags, data);
+    // A view of the system-call channel's buffer is only lent.
+    return this.#send(d, fdflags, owned(data));
+  }
+
+  #dropAssembling(): void {
+    if (this.#assembling) POOL.give(this.#assembling.buf);
+    this.#assembling = null;
   }
 
   #send(
@@ -375,12 +413,13 @@ export class DicomEndpoint {
       route,
       routeMany: self ? undefined : this.#deps.routeMany,
       sleep: this.#deps.sleep,
+      release: (data) => POOL.give(data),
     });
   }
 
   async #deliverToSelf(m: DicomMessage): Promise<RouteResult> {
     const r = await this.#mailbox.deliver(m);
-    if (r.r === "ok" || r.r === "dup") return { r: "ok" };
+    if (r.r === "ok" || r.r === "dup") return { r: "ok", local: true };
     if (r.r === "gap") return r;
     return r.r === "gone" ? r : { r: "unreachable", why: "moved" };
   }

@@ -20,6 +20,7 @@ import {
 import { type DeviceFdInfo, deviceRights } from "./device_fd.ts";
 import { DicomEndpoint, type EndpointDeps } from "./endpoint.ts";
 import { type DicomState, encodeDicomState } from "./state.ts";
+import { trace } from "./trace.ts";
 
 /** Sends a call on to the deputy at home. */
 export type Forward = (req: DeputyRequest) => Promise<DeputyResponse>;
@@ -79,6 +80,7 @@ export class GuestSession implements DeviceTable {
 
   /** Answer one system call of the guest. */
   handle(req: DeputyRequest): DeputyResponse | Promise<DeputyResponse> {
+    trace("h");
     switch (req.op) {
       case "path_open":
         return this.#forward(req).then((res) => {

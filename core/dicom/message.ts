@@ -46,9 +46,12 @@ export type DeliverReply =
   | { r: "moved"; node?: number; moving?: boolean }
   | { r: "gone" };
 
-/** What routing a message finally gave the sender. */
+/**
+ * What routing a message finally gave the sender; `local`: the receiver
+ * took it in this process, so its bytes are still in use.
+ */
 export type RouteResult =
-  | { r: "ok" }
+  | { r: "ok"; local?: boolean }
   | { r: "gap"; expect: number }
   | { r: "gone" }
   | { r: "unreachable"; why: string };

@@ -14,6 +14,7 @@
 
 import type { DicomAddr } from "./address.ts";
 import type { DicomMessage, RouteResult } from "./message.ts";
+import { trace } from "./trace.ts";
 
 /** A channel as plain data (it travels with its process). */
 export interface ChannelState {
@@ -37,6 +38,8 @@ export interface ChannelDeps {
   routeMany?(ms: DicomMessage[]): Promise<RouteResult[]>;
   /** Wait `ms` (between resends). */
   sleep(ms: number): Promise<void>;
+  /** A message's bytes were sent and accepted elsewhere: no longer in use. */
+  release?(data: Uint8Array): void;
 }
 
 /** Sends under way at once on one channel: more messages wait and go together. */
@@ -54,6 +57,8 @@ interface Pending {
   data: Uint8Array;
   sent: boolean;
   acked: boolean;
+  /** Accepted by a receiver in this process: its bytes are in use there. */
+  kept?: boolean;
   done: ((r: RouteResult) => void)[];
 }
 
@@ -210,6 +215,7 @@ export class OutChannel {
       };
     });
     this.#inflight++;
+    trace("ch.send");
     const lost = (e: unknown): RouteResult => ({
       r: "unreachable",
       why: (e as Error).message,
@@ -225,6 +231,7 @@ export class OutChannel {
 
   #answered(group: Pending[], rs: RouteResult[]): void {
     this.#inflight--;
+    trace("ch.ack");
     if (this.#stopped) return;
     for (let k = 0; k < group.length; k++) {
       const p = group[k];
@@ -235,12 +242,14 @@ export class OutChannel {
           this.#open = true;
           this.#backoff = 0;
           p.acked = true;
+          p.kept = r.local === true;
           this.#settle(p, r);
           break;
         case "gap":
           for (const q of this.#pending) {
             if (q.seq < r.expect && !q.acked) {
               q.acked = true;
+              q.kept = true; // accepted on an earlier path: maybe here
               this.#settle(q, { r: "ok" });
             }
           }
@@ -272,7 +281,9 @@ export class OutChannel {
   #dropAcked(): void {
     let n = 0;
     while (n < this.#pending.length && this.#pending[n].acked) {
-      this.#bytes -= this.#pending[n].data.length;
+      const p = this.#pending[n];
+      this.#bytes -= p.data.length;
+      if (!p.kept) this.#deps.release?.(p.data);
       n++;
     }
     if (n > 0) {

@@ -19,6 +19,7 @@
 
 import { addrKey, type DicomAddr } from "./address.ts";
 import { LocationCache } from "./location_cache.ts";
+import { trace } from "./trace.ts";
 import {
   type DeliverReply,
   deliverReplyFrom,
@@ -226,8 +227,9 @@ export class DicomRouter {
     const out: RouteResult[] = [];
     for (let i = 0; i < ms.length; i++) {
       const r = replies[i];
-      if (r?.r === "ok" || r?.r === "dup") out.push({ r: "ok" });
-      else if (r?.r === "gap" || r?.r === "gone") out.push(r);
+      if (r?.r === "ok" || r?.r === "dup") {
+        out.push(target === self ? { r: "ok", local: true } : { r: "ok" });
+      } else if (r?.r === "gap" || r?.r === "gone") out.push(r);
       else {
         if (target !== undefined) this.#cache.forget(key, target);
         for (let j = i; j < ms.length; j++) out.push(await this.#route(ms[j]));
@@ -293,6 +295,7 @@ export class DicomRouter {
       if (target === self) reply = await this.deliverHere(m);
       else {
         try {
+          trace("rt.req");
           reply = deliverReplyFrom(
             await this.#deps.request(target, "dicom.msg", {
               msg: messageToWire(m),
@@ -312,7 +315,7 @@ export class DicomRouter {
           if (target !== self || !this.#guests.has(key)) {
             this.#cache.set(key, target);
           }
-          return { r: "ok" };
+          return target === self ? { r: "ok", local: true } : { r: "ok" };
         case "gap":
           return reply;
         case "gone":

@@ -25,7 +25,13 @@ import {
   Subclockflags,
 } from "./constants.ts";
 import { Errno } from "./errno.ts";
-import { gather, GuestMemory, scatter, totalLength } from "./guest_memory.ts";
+import {
+  gather,
+  GuestMemory,
+  type Iovec,
+  scatter,
+  totalLength,
+} from "./guest_memory.ts";
 import { ProcExit } from "./proc_exit.ts";
 import type {
   DeputyRequest,
@@ -145,6 +151,31 @@ function encodeStrings(list: string[]): { bufs: Uint8Array[]; size: number } {
 }
 
 type ImportFn = (...args: never[]) => unknown;
+
+/**
+ * Up to `max` bytes of iovecs from byte `skip`: a view of wasm memory when
+ * one iovec holds them (`call` copies a request before it returns), else
+ * gathered (a fresh large buffer costs its page faults).
+ */
+function chunkOf(
+  m: GuestMemory,
+  iovs: Iovec[],
+  skip: number,
+  max: number,
+): Uint8Array {
+  let left = skip;
+  for (let i = 0; i < iovs.length; i++) {
+    const v = iovs[i];
+    if (left >= v.len) {
+      left -= v.len;
+      continue;
+    }
+    if (v.len - left < max && i < iovs.length - 1) break;
+    const at = v.ptr + left;
+    return m.bytes.subarray(at, at + Math.min(v.len - left, max));
+  }
+  return gather(m, iovs, skip, max);
+}
 
 /** Build the `wasi_snapshot_preview1` import object of one instance. */
 export function createWasiImports(
@@ -289,7 +320,7 @@ export function createWasiImports(
     const total = totalLength(iovs);
     let done = 0;
     do {
-      const data = gather(m, iovs, done, maxChunk);
+      const data = chunkOf(m, iovs, done, maxChunk);
       // In chunks, each says where it goes, so a message device gets one
       // message per write.
       const r = offset === null

@@ -136,3 +136,21 @@ Deno.test("OutChannel sends messages written while sends are under way together,
   await ch.whenIdle();
   assert.equal(ch.length, 0);
 });
+
+Deno.test("OutChannel releases a message's bytes once accepted elsewhere, not when taken in this process", async () => {
+  const released: Uint8Array[] = [];
+  const answers: ((r: RouteResult) => void)[] = [];
+  const ch = new OutChannel(FROM, { ...fresh, open: true }, 1000, {
+    route: () => new Promise((r) => answers.push(r)),
+    sleep: () => Promise.resolve(),
+    release: (d) => released.push(d),
+  });
+  const far = bytes(3, 1), near = bytes(3, 2);
+  ch.push(far);
+  ch.push(near);
+  answers[0]({ r: "ok" });
+  answers[1]({ r: "ok", local: true });
+  await tick();
+  assert.equal(ch.length, 0);
+  assert.deepEqual(released, [far]);
+});
