@@ -108,6 +108,8 @@ export interface Row {
   byReason: SimResult["byReason"];
   /** Mean requests refused by targets (admit()). */
   refused: number;
+  /** Mean on / ideal with homes placing jobs at start (placeNew). */
+  placedRatio: number;
   /** Mean on / ideal without target admission. */
   noAdmitRatio: number;
   /** Mean migrations without target admission. */
@@ -128,6 +130,7 @@ export function runScenario(s: Scenario, seeds: number): Row {
     migrations: 0,
     byReason: { load: 0, memory: 0, speed: 0 },
     refused: 0,
+    placedRatio: 0,
     noAdmitRatio: 0,
     noAdmitMigrations: 0,
     workByNode: [],
@@ -147,6 +150,13 @@ export function runScenario(s: Scenario, seeds: number): Row {
       admission: false,
       random: seededRandom(seed),
     });
+    const placed = simulateCluster({
+      nodes,
+      jobs,
+      placeAtStart: true,
+      random: seededRandom(seed),
+    });
+    row.placedRatio += placed.ratio / seeds;
     row.ideal += on.ideal / seeds;
     row.refused += on.refused / seeds;
     row.noAdmitRatio += herd.ratio / seeds;
@@ -184,8 +194,9 @@ export function formatTable(rows: Row[]): string[] {
     "load/speed/mem",
     "refused",
     "no-admit",
+    "placed",
   ];
-  const w = [8, 8, 8, 8, 9, 7, 10, 7, 15, 8, 10];
+  const w = [8, 8, 8, 8, 9, 7, 10, 7, 15, 8, 10, 7];
   const line = (cells: string[]) => cells.map((c, i) => pad(c, w[i])).join(" ");
   const out = [line(head)];
   for (const r of rows) {
@@ -202,6 +213,7 @@ export function formatTable(rows: Row[]): string[] {
       `${b.load.toFixed(0)}/${b.speed.toFixed(0)}/${b.memory.toFixed(0)}`,
       r.refused.toFixed(1),
       `${r.noAdmitRatio.toFixed(3)}/${r.noAdmitMigrations.toFixed(0)}`,
+      r.placedRatio.toFixed(3),
     ]));
   }
   return out;
@@ -228,7 +240,8 @@ if (import.meta.main) {
   for (const s of SCENARIOS) console.log(`${pad(s.name, 8)}: ${s.about}`);
   console.log(
     "refused: requests targets refused on fresh state (admit()); " +
-      "no-admit: on/ideal and migrations without that check",
+      "no-admit: on/ideal and migrations without that check; " +
+      "placed: on/ideal with jobs placed at start (mosrun, no where-option)",
   );
   const speeds = rows.find((r) => r.name === "speeds");
   if (speeds !== undefined) {

@@ -4,6 +4,8 @@
  * @module
  */
 
+// First: before anything loads cbor-x (see the module).
+import { clearCborSwitch, withoutCborSwitch } from "../core/cbor_plain.ts";
 import { isNativeProgram } from "../core/batch_program.ts";
 import { runBatch } from "../core/batch_run.ts";
 import { CliError, cliMain, UsageError } from "../core/cli_util.ts";
@@ -29,7 +31,7 @@ in the same directory with your environment, its input, output, signals
 and exit status carried; it never migrates.
 
 Where:
-  -h               at home (the default with no daemon)
+  -h               at home (the default, unless home is busy)
   -NODE, -r HOST   on that node          -j ID,ID-ID  a random one of those
   -b               the best node now     -F           fall back to home
 Options:
@@ -77,30 +79,43 @@ async function main(argv: string[]): Promise<number> {
       ))
   ) {
     // A native program: a batch job, placed once, never migrated.
+    clearCborSwitch();
     return await runBatch(a, resolveDirs({ dir: a.dir ?? undefined }));
   }
   if (a.queue) {
     throw new UsageError("-q queues batch jobs (native programs) only");
   }
-  // The wasm runtime only now: a batch job starts without loading it.
+  const dirs = resolveDirs({ dir: a.dir ?? undefined });
+  // A named node or -L pins the process; -l frees it again.
+  const locked = a.migratable === false ||
+    (a.migratable === null && a.where.kind === "node");
+  // No where-option: the balancer places it now if home is busy, rather
+  // than a few rounds after it started here (a resume starts at home).
+  const automatic = a.where.kind === "default" && !locked &&
+    a.resume === null;
+  // The wasm runtime only now: a batch job starts without loading it. The
+  // daemon is asked meanwhile, so processes started together are placed
+  // as early as they can be.
   const [
+    cluster,
     { HomeProcess },
     { systemHomeMemory },
     { localDaemon, ROUTE_ENV, routeFrom },
     { parsePreopen },
     { denoStdio },
   ] = await Promise.all([
+    clusterAccess(
+      dirs,
+      automatic
+        ? { pid: Deno.pid, needBytes: (a.memoryMb ?? 0) * 1024 * 1024 }
+        : undefined,
+    ),
     import("../core/home_process.ts"),
     import("../core/home_memory.ts"),
     import("../core/dicom/access.ts"),
     import("../core/wasi/preopen.ts"),
     import("../core/wasi/stdio.ts"),
   ]);
-  const dirs = resolveDirs({ dir: a.dir ?? undefined });
-  const cluster = await clusterAccess(dirs);
-  // A named node or -L pins the process; -l frees it again.
-  const locked = a.migratable === false ||
-    (a.migratable === null && a.where.kind === "node");
   const start = await chooseStart(a, cluster);
   const cwd = Deno.cwd();
   const notice = (line: string) => console.error(`mosrun: ${line}`);
@@ -155,7 +170,9 @@ async function main(argv: string[]): Promise<number> {
       module,
       name: program,
       args: a.command,
-      env: Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`),
+      env: Object.entries(withoutCborSwitch(Deno.env.toObject())).map((
+        [k, v],
+      ) => `${k}=${v}`),
       cwd,
       preopens,
       ...common,
@@ -166,6 +183,8 @@ async function main(argv: string[]): Promise<number> {
     await proc.migrate(start).catch((e) => {
       // Done before it could leave: it ran, at home; its status stands.
       if (proc.ended) return;
+      // Placed by the balancer: home is a fine place too.
+      if (a.where.kind === "default") return;
       if (!a.fallbackHome) {
         proc.kill(1);
         throw new CliError(
@@ -217,11 +236,15 @@ async function main(argv: string[]): Promise<number> {
               "no access to the cluster secret: it cannot leave home",
             );
           }
-          const done = proc.migrate(to);
+          const done = proc.migrate(to, args.admit);
           if (!args.wait) {
-            done.catch((e) =>
-              notice(`migration failed: ${(e as Error).message}`)
-            );
+            done.catch((e) => {
+              // A target declining a balancer's move is no news to the user.
+              if (args.auto === true && /declined/.test((e as Error).message)) {
+                return;
+              }
+              notice(`migration failed: ${(e as Error).message}`);
+            });
             return { accepted: true };
           }
           const where = await done;

@@ -40,6 +40,16 @@
  * margin and `costFactor` times its cost in expected gain. Among near-best
  * moves, a guest going home is preferred (no more forwarding).
  *
+ * A new process need not wait for that: {@linkcode placeNew} is the first
+ * decision, made when it starts (mosrun without a where-option), from the
+ * same rates, sending it off a home that cannot give it a whole CPU. Its
+ * age cannot justify a move yet, but nor does a move cost anything yet but
+ * the start elsewhere. The home places its starts one at a time and counts
+ * them into targets like moves (`placed`), so a burst of starts spreads. And
+ * the home knows before the gossip when its own processes leave a node:
+ * {@linkcode withoutDepartures} corrects the view, so the node that just
+ * became idle gets the last jobs without waiting for the gossip.
+ *
  * The target can have the last word: {@linkcode admit} checks a request on
  * its fresh local state and refuses one that gains nothing any more because
  * others sent work there meanwhile; in simulation (core/balance_sim.ts) this
@@ -114,6 +124,11 @@ export interface BalanceParams {
   cpuBoundFraction: number;
   /** Base a of the opportunity cost; 0 means 2 * number of nodes (min 4). */
   costBase: number;
+  /**
+   * A new process starts elsewhere only if the rate there beats the rate
+   * at home by this fraction ({@linkcode placeNew}).
+   */
+  startMargin: number;
 }
 
 /** Defaults of {@linkcode BalanceParams}. */
@@ -135,6 +150,11 @@ export const DEFAULT_BALANCE_PARAMS: Readonly<BalanceParams> = {
   settleMs: 3000,
   cpuBoundFraction: 0.75,
   costBase: 0,
+  // More than the hysteresis: a newborn has no age to justify a move, and
+  // the balancer fixes smaller differences once it has run a while. Loads
+  // measured on one machine at different instants (nodes on loopback)
+  // differ by a third, which must not send processes away.
+  startMargin: 0.4,
 };
 
 /** What {@linkcode decide} asks for: migrate process `pid` to node `to`. */
@@ -175,6 +195,11 @@ export interface BalanceInput {
   procs: ProcInfo[];
   /** Migrations this node started recently, for load not yet gossiped. */
   sent?: SentMove[];
+  /**
+   * New processes this node started on other nodes ({@linkcode placeNew})
+   * recently: load there not yet gossiped, never load here.
+   */
+  placed?: SentMove[];
   /** Overrides of {@linkcode DEFAULT_BALANCE_PARAMS}. */
   params?: Partial<BalanceParams>;
 }
@@ -334,7 +359,12 @@ export function decide(input: BalanceInput, random: () => number): Decision[] {
   if (selfView === undefined || params.maxDecisions <= 0) return [];
   const targets = input.nodes
     .filter((n) => isEligibleTarget(n, input.self, params))
-    .map((view) => estimateTarget(view, input.now, input.sent ?? [], params));
+    .map((view) =>
+      estimateTarget(view, input.now, [
+        ...input.sent ?? [],
+        ...input.placed ?? [],
+      ], params)
+    );
   if (targets.length === 0) return [];
 
   const local = input.procs.filter((p) =>
@@ -370,6 +400,108 @@ export function decide(input: BalanceInput, random: () => number): Decision[] {
     });
   }
   return out;
+}
+
+/** An own process of this home that left a node (ended, or moved on). */
+export interface Departure {
+  /** The node it left. */
+  from: NodeId;
+  /** The last time it was seen running there, ms. */
+  seenAt: number;
+}
+
+/**
+ * The views with loads corrected for this home's own processes that left
+ * a node after the node's load was measured: the home learns at once that
+ * its process ended or moved on, the gossip a few seconds later. Without
+ * this, the node that has just become idle looks busy for those seconds
+ * and the last jobs wait at home on a slower share. `lagMs`: how much
+ * older a load is than its information's age says.
+ */
+export function withoutDepartures(
+  views: NodeView[],
+  left: Departure[],
+  now: number,
+  lagMs = 1000,
+): NodeView[] {
+  if (left.length === 0) return views;
+  return views.map((v) => {
+    if (v.self) return v;
+    const measured = now - v.age * 1000 - lagMs;
+    const gone = left.filter((d) => d.from === v.id && d.seenAt >= measured)
+      .length;
+    return gone > 0 ? { ...v, load: Math.max(0, v.load - gone) } : v;
+  });
+}
+
+/** Input of {@linkcode placeNew}. */
+export interface PlaceInput {
+  /** This (home) node's ID. */
+  self: NodeId;
+  /** Current time, ms. */
+  now: number;
+  /** Gossiped view of the cluster, this node included (self: true). */
+  nodes: NodeView[];
+  /**
+   * Runnable processes here now, as counted by this node (the view's load
+   * may be a round older); the larger of the two is used.
+   */
+  runningHere?: number;
+  /** New processes kept here that neither count shows yet. */
+  startingHere: number;
+  /** Migrations this node started recently (see {@linkcode BalanceInput}). */
+  sent?: SentMove[];
+  /** New processes this node started elsewhere recently. */
+  placed?: SentMove[];
+  /** Free memory the new process needs, bytes. */
+  needBytes?: number;
+  /** Overrides of {@linkcode DEFAULT_BALANCE_PARAMS}. */
+  params?: Partial<BalanceParams>;
+}
+
+/**
+ * Where a new process should start: the balancer's first decision, made
+ * before the process runs rather than a few rounds later, when its age
+ * would justify the move. It stays home while home can give it a whole
+ * CPU; otherwise it goes to the node where it gets the best rate, if that
+ * beats home's by `startMargin` (picked at random among the near-best). Loads count this node's recent starts and moves that the
+ * gossip does not show yet, so processes started together spread instead
+ * of all picking the node that looked idle. Returns the target's ID, or
+ * null to start at home.
+ */
+export function placeNew(
+  input: PlaceInput,
+  random: () => number,
+): NodeId | null {
+  const params = { ...DEFAULT_BALANCE_PARAMS, ...input.params };
+  const v = input.nodes.find((n) => n.id === input.self);
+  if (v === undefined) return null;
+  const need = Math.max(0, input.needBytes ?? 0);
+  const infoTime = input.now - v.age * 1000;
+  let load = v.load;
+  for (const s of input.sent ?? []) {
+    if (infoTime < s.at + params.settleMs) load -= 1;
+  }
+  load = Math.max(load, input.runningHere ?? 0, 0) +
+    Math.max(0, input.startingHere);
+  // Home still has a whole CPU for it: no transfer, no forwarding.
+  if (load + 1 <= v.cpus) return null;
+  const here = processRate(v.cpus, v.speed, load + 1);
+  const sent = [...input.sent ?? [], ...input.placed ?? []];
+  const moves = input.nodes
+    .filter((n) => isEligibleTarget(n, input.self, params))
+    .map((n) => estimateTarget(n, input.now, sent, params))
+    .filter((e) => e.memFree - need >= reserve(e, params))
+    .map((e) => ({
+      id: e.view.id,
+      rate: processRate(e.view.cpus, e.view.speed, e.load + 1),
+    }))
+    .filter((m) => m.rate > here * (1 + params.startMargin));
+  if (moves.length === 0) return null;
+  const top = moves.reduce((a, m) => Math.max(a, m.rate), 0);
+  const near = moves.filter((m) => m.rate >= top * (1 - params.nearBest));
+  return near[Math.min(near.length - 1, Math.floor(random() * near.length))]
+    .id;
 }
 
 interface Ctx {

@@ -18,7 +18,10 @@
  *    CPU each: a job progresses min(1, cpus / k) * speed / 10000 reference
  *    CPU-seconds per second. A node whose resident memory exceeds its total
  *    swaps: all its jobs run `swapPenalty` times slower.
- * Jobs all start at t = 0. Randomness comes from one injected generator.
+ * Jobs all start at t = 0; with `placeAtStart`, each home first places its
+ * jobs one by one with placeNew() on a fresh, idle view (as mosrun asks
+ * its daemon), and those sent away start migrating at once. Randomness
+ * comes from one injected generator.
  *
  * @module
  */
@@ -28,6 +31,7 @@ import {
   decide,
   DEFAULT_BALANCE_PARAMS,
   migrationCost,
+  placeNew,
 } from "./balance.ts";
 import type { BalanceParams, Decision, ProcInfo, SentMove } from "./balance.ts";
 import type { NodeView } from "./node_info.ts";
@@ -90,6 +94,8 @@ export interface SimOptions {
   maxTimeMs?: number;
   /** Targets check requests with admit() on fresh state; default true. */
   admission?: boolean;
+  /** Homes place unlocked jobs at start (placeNew); default false. */
+  placeAtStart?: boolean;
   /** Called for every migration started (node indexes, time in ms). */
   onMigrate?: (e: SimMigration) => void;
 }
@@ -190,6 +196,8 @@ export function simulateCluster(opts: SimOptions): SimResult {
   const history: Sample[][] = opts.nodes.map(() => []);
   const smoothed = new Array<number>(n).fill(0);
   const sent: SentMove[][] = opts.nodes.map(() => []);
+  // Jobs each home placed elsewhere at start (count there, not here).
+  const placed: SentMove[][] = opts.nodes.map(() => []);
   const phase = opts.nodes.map(() => Math.floor(random() * intervalSteps));
   const byReason = { load: 0, memory: 0, speed: 0 };
   let migrations = 0, refused = 0;
@@ -230,6 +238,16 @@ export function simulateCluster(opts: SimOptions): SimResult {
       params,
     });
   };
+
+  if (opts.balance !== false && opts.placeAtStart === true) {
+    placeJobs(opts.nodes, jobs, placed, params, random);
+    for (const j of jobs) {
+      if (j.landAt !== null) {
+        migrations++;
+        byReason.load++;
+      }
+    }
+  }
 
   let step = 0;
   for (; step < maxSteps && running > 0; step++) {
@@ -274,7 +292,15 @@ export function simulateCluster(opts: SimOptions): SimResult {
           .filter((j) => j.finish === null && j.node === i)
           .map((j) => procInfo(j, i));
         const ds = decide(
-          { self: i + 1, now, nodes: view, procs, sent: sent[i], params },
+          {
+            self: i + 1,
+            now,
+            nodes: view,
+            procs,
+            sent: sent[i],
+            placed: placed[i],
+            params,
+          },
           random,
         );
         for (const d of ds) {
@@ -337,6 +363,60 @@ export function simulateCluster(opts: SimOptions): SimResult {
     maxMovesPerJob: jobs.reduce((a, j) => Math.max(a, j.moves), 0),
     timedOut,
   };
+}
+
+/**
+ * Every home places its unlocked jobs in order, as simultaneous mosruns
+ * would, on a view where all nodes are idle and fresh; jobs sent away start
+ * migrating at t = 0 and are recorded in their home's `placed`.
+ */
+function placeJobs(
+  nodes: SimNode[],
+  jobs: JobState[],
+  placed: SentMove[][],
+  params: BalanceParams,
+  random: () => number,
+): void {
+  const starting = nodes.map(() => 0);
+  for (const j of jobs) {
+    if (j.job.locked === true || j.finish !== null) continue;
+    const home = j.job.node;
+    const view = nodes.map((node, k) => {
+      const memTotal = node.memTotal ?? DEFAULT_MEM;
+      const memFree = memTotal - (node.memBase ?? 0);
+      return {
+        id: k + 1,
+        address: "",
+        status: node.blocked === true ? "blocked" as const : "up" as const,
+        load: 0,
+        speed: node.speed,
+        cpus: node.cpus,
+        memTotal,
+        memFree,
+        memRaw: memFree,
+        util: 0,
+        age: 0,
+        self: k === home,
+      };
+    });
+    const to = placeNew({
+      self: home + 1,
+      now: 0,
+      nodes: view,
+      startingHere: starting[home],
+      placed: placed[home],
+      needBytes: memOf(j.job),
+      params,
+    }, random);
+    if (to === null) {
+      starting[home]++;
+      continue;
+    }
+    j.landAt = migrationCost(memOf(j.job), params) * 1000;
+    j.to = to - 1;
+    j.moves++;
+    placed[home].push({ to, at: 0, memBytes: memOf(j.job) });
+  }
 }
 
 function memOf(job: SimJob): number {

@@ -23,18 +23,41 @@ import {
 } from "./node_target.ts";
 import { deriveKey, loadSecret } from "./secret.ts";
 
-/** The local daemon's view and the link key, when both can be had. */
+/** What mosrun learns from the local daemon. */
+export interface ClusterView {
+  /** This node's ID and the link key. */
+  access: ClusterAccess;
+  /** The gossiped view, this node included. */
+  nodes: NodeView[];
+  /**
+   * Where the daemon's balancer starts the new process, when asked: a node
+   * ID, or null for home (home is not busy, or balancing is off).
+   */
+  placed?: number | null;
+}
+
+/**
+ * The local daemon's view and the link key, when both can be had. With
+ * `place`, the daemon's balancer also chooses where a new process starts
+ * (in the same request, so simultaneous starts are placed one by one).
+ */
 export async function clusterAccess(
   dirs: NodeDirs,
-): Promise<{ access: ClusterAccess; nodes: NodeView[] } | null> {
+  place?: { pid: number; needBytes?: number },
+): Promise<ClusterView | null> {
   try {
     const c = await ControlClient.connect(dirs.socketPath, { timeoutMs: 3000 });
     try {
-      const r = await c.call<{ self: number; nodes: NodeView[] }>("nodes");
+      // The secret first: without it the process cannot leave home, so it
+      // is not placed elsewhere either.
       const secret = await loadSecret(dirs.secretPath);
+      const r = await c.call<
+        { self: number; nodes: NodeView[]; place?: number | null }
+      >("nodes", place ? { place } : {});
       return {
         access: { self: r.self, key: deriveKey(secret, "link") },
         nodes: r.nodes,
+        ...(place ? { placed: r.place ?? null } : {}),
       };
     } finally {
       c.close();
@@ -44,13 +67,22 @@ export async function clusterAccess(
   }
 }
 
-/** Where to start, from the where-options and the gossiped view. */
+/**
+ * Where to start, from the where-options and the gossiped view. Without a
+ * where-option: where the daemon placed it (`cluster.placed`), else home.
+ */
 export async function chooseStart(
   a: MosrunArgs,
-  cluster: { nodes: NodeView[] } | null,
+  cluster: { nodes: NodeView[]; placed?: number | null } | null,
 ): Promise<Location> {
   const w = a.where;
-  if (w.kind === "default" || w.kind === "home") return { kind: "home" };
+  if (w.kind === "default") {
+    const v = cluster?.placed == null
+      ? undefined
+      : cluster.nodes.find((n) => n.id === cluster.placed);
+    return v && unavailable(v) === null ? locationOf(v) : { kind: "home" };
+  }
+  if (w.kind === "home") return { kind: "home" };
   const fail = (why: string): Location => {
     if (a.fallbackHome) return { kind: "home" };
     throw new CliError(`${why} (use -F to fall back home)`);

@@ -59,6 +59,43 @@ Deno.test("4 nodes x 0.4 CPU, 8 equal jobs on one node: makespan within 1.25 x i
   }
 });
 
+Deno.test("placed at start, 8 jobs from one node run 2 per node from the first second", () => {
+  const { nodes, jobs } = quota4();
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const late = simulateCluster({ nodes, jobs, random: seededRandom(seed) });
+    const early = simulateCluster({
+      nodes,
+      jobs,
+      placeAtStart: true,
+      random: seededRandom(seed),
+    });
+    ok(!early.timedOut);
+    // Exactly the six moves a balanced placement needs, and no others.
+    equal(early.migrations, 6);
+    equal(early.maxMovesPerJob, 1);
+    ok(early.makespan <= 1.02 * early.ideal, `seed ${seed}: ${early.makespan}`);
+    ok(early.makespan < late.makespan, `${early.makespan} ${late.makespan}`);
+  }
+});
+
+Deno.test("placement at start sends more jobs to faster nodes", () => {
+  const nodes = [10000, 20000, 10000, 20000].map((speed) => ({
+    speed,
+    cpus: 0.3,
+  }));
+  const jobs = Array.from({ length: 9 }, () => ({ work: 20, node: 0 }));
+  const r = simulateCluster({
+    nodes,
+    jobs,
+    placeAtStart: true,
+    balance: true,
+    random: seededRandom(1),
+  });
+  const fast = r.workByNode[1] + r.workByNode[3];
+  const slow = r.workByNode[0] + r.workByNode[2];
+  ok(fast > 1.5 * slow, `work by node ${r.workByNode}`);
+});
+
 Deno.test("unequal speeds: the faster nodes do more work", () => {
   const nodes = [20000, 20000, 10000, 10000].map((speed) => ({
     speed,

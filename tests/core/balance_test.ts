@@ -9,12 +9,15 @@ import {
   migrationCost,
   normalizedLoad,
   opportunityCost,
+  placeNew,
   processRate,
+  withoutDepartures,
 } from "../../core/balance.ts";
 import type {
   AdmitInput,
   BalanceInput,
   Decision,
+  PlaceInput,
   ProcInfo,
   SentMove,
 } from "../../core/balance.ts";
@@ -494,4 +497,160 @@ Deno.test("admit refuses blocked targets, memory below the reserve and moves tha
   const mem = { reason: "memory" as const, rateHere: 0, weight: 1 };
   ok(admit({ ...base, running: 10, request: { ...mem, memBytes: GiB } }));
   ok(!admit({ ...base, request: { ...mem, memBytes: 7 * GiB } }));
+});
+
+Deno.test("placeNew keeps a new process home while home has a whole CPU for it", () => {
+  const input: PlaceInput = {
+    self: 1,
+    now: NOW,
+    nodes: [me(1, { cpus: 2, load: 1 }), node(2), node(3)],
+    startingHere: 0,
+  };
+  equal(placeNew(input, seededRandom(1)), null);
+  // One more starting here: the new one would share.
+  const busy = { ...input, startingHere: 1 };
+  ok([2, 3].includes(placeNew(busy, seededRandom(1))!));
+  // The daemon's own count is fresher than the view's load.
+  const counted = { ...input, runningHere: 2 };
+  ok([2, 3].includes(placeNew(counted, seededRandom(1))!));
+});
+
+Deno.test("placeNew: 8 processes started together spread 2 per node over 4 nodes", () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const random = seededRandom(seed);
+    const nodes = [me(1, { cpus: 0.4 }), 2, 3, 4].map((n) =>
+      typeof n === "number" ? node(n, { cpus: 0.4, age: 2 }) : n
+    );
+    const placed: SentMove[] = [];
+    let startingHere = 0;
+    for (let i = 0; i < 8; i++) {
+      const to = placeNew(
+        { self: 1, now: NOW + i * 100, nodes, startingHere, placed },
+        random,
+      );
+      if (to === null) startingHere++;
+      else placed.push({ to, at: NOW + i * 100, memBytes: 0 });
+    }
+    equal(startingHere, 2);
+    for (const id of [2, 3, 4]) {
+      equal(placed.filter((p) => p.to === id).length, 2, `seed ${seed}`);
+    }
+  }
+});
+
+Deno.test("placeNew needs the start margin and room, and skips unusable nodes", () => {
+  const base: PlaceInput = {
+    self: 1,
+    now: NOW,
+    nodes: [me(1, { load: 1 }), node(2, { load: 1 })],
+    startingHere: 0,
+  };
+  // 1/2 here, 1/2 there: no gain.
+  equal(placeNew(base, seededRandom(1)), null);
+  const idle = { ...base, nodes: [me(1, { load: 1 }), node(2)] };
+  equal(placeNew(idle, seededRandom(1)), 2);
+  equal(placeNew({ ...idle, needBytes: 7.5 * GiB }, seededRandom(1)), null);
+  for (
+    const bad of [
+      { status: "dead" as const },
+      { status: "blocked" as const },
+      { age: 60 },
+    ]
+  ) {
+    const nodes = [me(1, { load: 1 }), node(2, bad)];
+    equal(placeNew({ ...base, nodes }, seededRandom(1)), null);
+  }
+  // A faster busy node beats a loaded home when its rate is higher by the
+  // start margin (40 %): 1.5 x yes, 1.3 x (noise between loads) no.
+  const fast = [me(1, { load: 1 }), node(2, { load: 1, speed: 15000 })];
+  equal(placeNew({ ...base, nodes: fast }, seededRandom(1)), 2);
+  const bit = [me(1, { load: 1 }), node(2, { load: 1, speed: 13000 })];
+  equal(placeNew({ ...base, nodes: bit }, seededRandom(1)), null);
+});
+
+Deno.test("placeNew counts starts it sent while the target's information predates them", () => {
+  const input: PlaceInput = {
+    self: 1,
+    now: NOW,
+    nodes: [me(1, { load: 2 }), node(2, { age: 2 }), node(3, { load: 1 })],
+    startingHere: 0,
+    // Two starts sent to node 2 since its information was measured.
+    placed: [{ to: 2, at: NOW - 1000, memBytes: 0 }, {
+      to: 2,
+      at: NOW - 500,
+      memBytes: 0,
+    }],
+  };
+  for (let s = 1; s <= 10; s++) {
+    equal(placeNew(input, seededRandom(s)), 3);
+  }
+  // Newer information includes them (one ended since): not counted twice,
+  // node 2 and node 3 are equal.
+  const later = {
+    ...input,
+    now: NOW + 5000,
+    nodes: [
+      me(1, { load: 2 }),
+      node(2, { age: 2, load: 1 }),
+      node(3, {
+        load: 1,
+      }),
+    ],
+  };
+  const seen = new Set(
+    Array.from({ length: 20 }, (_, s) => placeNew(later, seededRandom(s + 1))),
+  );
+  deepEqual([...seen].sort(), [2, 3]);
+});
+
+Deno.test("decide counts start placements into targets, not out of this node", () => {
+  const input: BalanceInput = {
+    self: 1,
+    now: NOW,
+    nodes: [me(1, { load: 4 }), node(2, { age: 2 })],
+    procs: procs(4, 1),
+    placed: [1, 2, 3].map(() => ({ to: 2, at: NOW - 500, memBytes: 0 })),
+  };
+  // Node 2 has 3 starts on the way: 4 here against 3 + 1 there.
+  for (const ds of decideAll(input)) deepEqual(ds, []);
+  ok(decideAll({ ...input, placed: [] }).every((ds) => ds.length > 0));
+});
+
+Deno.test("withoutDepartures takes off own processes that left after the load was measured", () => {
+  const views = [
+    me(1, { load: 2 }),
+    node(2, { load: 2, age: 2 }),
+    node(3, {
+      load: 1,
+      age: 2,
+    }),
+  ];
+  // Measured at NOW - 3000 (age 2 s + 1 s lag).
+  const out = withoutDepartures(views, [
+    { from: 2, seenAt: NOW - 1000 }, // there when measured, gone now
+    { from: 2, seenAt: NOW - 5000 }, // already gone when measured
+    { from: 3, seenAt: NOW - 2500 },
+    { from: 1, seenAt: NOW - 500 }, // this node counts its own
+  ], NOW);
+  deepEqual(out.map((v) => v.load), [2, 1, 0]);
+  equal(withoutDepartures(views, [], NOW), views);
+});
+
+Deno.test("an own process that ended on a node makes room there at once", () => {
+  const input: BalanceInput = {
+    self: 1,
+    now: NOW,
+    nodes: [me(1, { load: 2 }), node(2, { load: 1, age: 3 })],
+    procs: procs(2, 1),
+  };
+  // 2 here, 1 + 1 there: no move.
+  for (const ds of decideAll(input)) deepEqual(ds, []);
+  const nodes = withoutDepartures(input.nodes, [{
+    from: 2,
+    seenAt: NOW - 1000,
+  }], NOW);
+  for (const ds of decideAll({ ...input, nodes })) {
+    equal(ds.length, 1);
+    equal(ds[0].to, 2);
+  }
 });
