@@ -29,7 +29,8 @@ import {
 } from "./runtime/instrument_cache.ts";
 import { moduleHash, UserContext } from "./runtime/context.ts";
 import { type HomeMemory, parkUntilRoom } from "./home_memory.ts";
-import { RemoteContext } from "./remote_context.ts";
+import type { FrameConn } from "./link/frame_conn.ts";
+import { type HandedOff, RemoteContext } from "./remote_context.ts";
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -52,6 +53,31 @@ import { type DicomRoute, HomeDicom } from "./dicom/home_dicom.ts";
 import { DaemonUplink } from "./dicom/daemon_uplink.ts";
 
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
+/**
+ * A balancer's reasons for a move, for the target to check (the target's
+ * guest host, daemon/guest_host.ts AdmitRequest, without the memory).
+ */
+export interface AdmitAsk {
+  /** "load", "speed" or "memory". */
+  reason: string;
+  /** Its rate where it runs now. */
+  rateHere: number;
+  /** Its weight in the run queue. */
+  weight: number;
+}
+
+/** `v` as an {@linkcode AdmitAsk} if it is one (it came over a link). */
+export function admitAsk(v: unknown): AdmitAsk | undefined {
+  const a = v as Partial<AdmitAsk> | null;
+  return typeof a?.reason === "string" && Number.isFinite(a.rateHere) &&
+      Number.isFinite(a.weight)
+    ? { reason: a.reason, rateHere: a.rateHere!, weight: a.weight! }
+    : undefined;
+}
+
+/** How long a target may take to answer an admission request, ms. */
+const ADMIT_MS = 5000;
+
 export const TRAP_STATUS = 134;
 
 /** Exit status when the process was lost with its node and not recovered. */
@@ -418,6 +444,7 @@ export class HomeProcess {
   #frozen<T>(
     fn: (s: Snapshot, d: DeputyState) => Promise<T>,
     to?: Location,
+    admit?: AdmitAsk,
   ): Promise<T> {
     const run = this.#busy.then(async () => {
       const ctx = this.#ctx;
@@ -426,21 +453,67 @@ export class HomeProcess {
       }
       // A call blocked at the deputy (stdin, poll) must let go for the freeze.
       this.migrating = true;
+      // The link to a target node opens while the process freezes.
+      const c = this.#o.cluster;
+      const link = to?.kind === "node" && c
+        ? RemoteContext.connect(to.addr, to.port, c.key, c.self)
+        : undefined;
+      link?.catch(() => {}); // awaited when it continues there
+      if (admit && link) {
+        // The balancer's move: the target may decline on its fresh state,
+        // before anything stops here.
+        try {
+          await (await link).request("guest.admit", {
+            ...admit,
+            memBytes: this.memBytes,
+          }, ADMIT_MS);
+        } catch (e) {
+          link.then((fc) => fc.close(), () => {});
+          this.migrating = false;
+          throw new Error(
+            `node ${(to as { id: number }).id} declined: ${
+              (e as Error).message
+            }`,
+          );
+        }
+      }
+      // Node to node: the state goes straight there, not through home.
+      const token = ctx instanceof RemoteContext && to?.kind === "node" &&
+          link && (this.#where.kind !== "node" || this.#where.id !== to.id)
+        ? await this.#expectHandoff(link)
+        : null;
       this.#dicom.moving();
       this.#deputy.interruptBlocked();
       let snapshot: Snapshot;
       try {
-        // A worker ready at home only if it continues at home: a spare
-        // started for a process leaving would load a busy node for nothing.
-        snapshot = await ctx.freeze({
-          prewarm: (to ?? this.#where).kind === "home",
-        });
+        if (token !== null && to?.kind === "node") {
+          const r = await (ctx as RemoteContext).freezeTo({
+            addr: to.addr,
+            port: to.port,
+            token,
+          });
+          if ("handoff" in r) {
+            this.#deputy.allowBlocking();
+            await this.#afterHandoff(ctx as RemoteContext, r, to, link!);
+            this.migrating = false;
+            return undefined as T;
+          }
+          snapshot = r; // it came home instead
+        } else {
+          // A worker ready at home only if it continues at home: a spare
+          // started for a process leaving would load a busy node for
+          // nothing.
+          snapshot = await ctx.freeze({
+            prewarm: (to ?? this.#where).kind === "home",
+          });
+        }
         if (ctx instanceof UserContext) {
           this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
           // Its mailbox goes along with it (direct communication).
           snapshot = this.#dicom.leave(snapshot, this.#deputy.deviceFds());
         }
       } catch (e) {
+        link?.then((fc) => fc.close(), () => {});
         this.#deputy.allowBlocking();
         this.#dicom.at(this.#nodeOf(this.#where));
         this.migrating = false;
@@ -455,7 +528,7 @@ export class HomeProcess {
       }
       this.#deputy.allowBlocking();
       try {
-        await this.#continueAt(snapshot, to ?? this.#where);
+        await this.#continueAt(snapshot, to ?? this.#where, link);
       } catch (e) {
         // A move that did not happen fails; a checkpoint (no `to`) was
         // written all the same.
@@ -476,13 +549,67 @@ export class HomeProcess {
     return run;
   }
 
+  /**
+   * Tell the target on `link` to expect a hand-off; its token, or null if
+   * it cannot take one (the state then goes through home).
+   */
+  async #expectHandoff(link: Promise<FrameConn>): Promise<string | null> {
+    const token = [...crypto.getRandomValues(new Uint8Array(16))]
+      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    try {
+      await (await link).request("guest.expect", { token }, ADMIT_MS);
+      return token;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The node it ran on handed its state to `to`: start it there. If that
+   * fails, take the state back from that node and continue at home; if
+   * that node is gone too, recover from the last checkpoint.
+   */
+  async #afterHandoff(
+    from: RemoteContext,
+    handed: HandedOff,
+    to: Location & { kind: "node" },
+    link: Promise<FrameConn>,
+  ): Promise<void> {
+    try {
+      await this.#continueAt(handed, to, link);
+      from.release();
+      return;
+    } catch (e) {
+      this.#o.notice?.(
+        `could not continue on node ${to.id}: ${
+          (e as Error).message
+        }; continuing at home`,
+      );
+      let snapshot: Snapshot;
+      try {
+        snapshot = await from.fetch();
+      } catch (e2) {
+        // Both nodes failed it: the last checkpoint is all there is.
+        queueMicrotask(() => this.#recover(from.node, (e2 as Error).message));
+        throw e;
+      }
+      await this.#continueAt(snapshot, { kind: "home" });
+      throw e;
+    }
+  }
+
   /** The node ID of a location (this node's at home). */
   #nodeOf(l: Location): number {
     return l.kind === "home" ? this.#dicom.addr.home : l.id;
   }
 
-  async #continueAt(snapshot: Snapshot, to: Location): Promise<void> {
+  async #continueAt(
+    snapshot: Snapshot | HandedOff,
+    to: Location,
+    link?: Promise<FrameConn>,
+  ): Promise<void> {
     if (to.kind === "home") {
+      if ("handoff" in snapshot) throw new Error("no state at home");
       // Its mailbox takes messages at home, also while it waits for room.
       this.#dicom.arrive(snapshot);
       this.#dicom.at(this.#dicom.addr.home);
@@ -520,9 +647,10 @@ export class HomeProcess {
             unknown: this.#unknown,
             startedAt: this.startedAt,
             locked: this.locked,
+            link,
           },
           this.#deputy,
-          (target) => this.#evicted(to, target),
+          (target, admit) => this.#evicted(to, target, admit),
         ),
       );
     }
@@ -534,7 +662,9 @@ export class HomeProcess {
       this.migrations++;
       this.lastMigratedAt = Date.now();
     }
-    this.memBytes = snapshot.memory.pageCount * 65536;
+    this.memBytes =
+      ("handoff" in snapshot ? snapshot.pageCount : snapshot.memory.pageCount) *
+      65536;
     this.#where = to;
     this.#dicom.at(this.#nodeOf(to));
   }
@@ -543,7 +673,7 @@ export class HomeProcess {
    * The node hosting us sends us on: to `target` when its balancer chose one,
    * else home (it leaves or expels).
    */
-  #evicted(from: Location, target: unknown): void {
+  #evicted(from: Location, target: unknown, admit: unknown): void {
     const t = target as Location | undefined;
     // A pinned process only ever goes home when sent away.
     const to: Location = !this.locked && t?.kind === "node" &&
@@ -554,7 +684,7 @@ export class HomeProcess {
     // Judged when its turn comes: another move may have happened meanwhile.
     const run = this.#busy.then(() => {
       if (this.#where !== from) return;
-      return this.migrate(to);
+      return this.migrate(to, admit);
     });
     run.catch((e) =>
       this.#o.notice?.(`could not move the process: ${(e as Error).message}`)
@@ -562,8 +692,12 @@ export class HomeProcess {
   }
 
   /** Move the user context to another node, or home; resolves when it runs there. */
-  migrate(to: Location): Promise<Location> {
-    return this.#frozen(() => Promise.resolve(), to).then(() => this.#where);
+  migrate(to: Location, admit?: unknown): Promise<Location> {
+    // A balancer's move (`admit`, checked by the target) or a user's.
+    const ask = to.kind === "node" ? admitAsk(admit) : undefined;
+    return this.#frozen(() => Promise.resolve(), to, ask).then(() =>
+      this.#where
+    );
   }
 
   /** Write the next checkpoint file now; resolves to its path. */

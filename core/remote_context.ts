@@ -42,8 +42,12 @@ export interface RemoteStart {
   wasm: Uint8Array;
   /** Its SHA-256 (hex): the target's cache key. */
   wasmHash: string;
-  /** The frozen state to continue. */
-  snapshot: Snapshot;
+  /**
+   * The frozen state to continue, or the token of a hand-off: the state
+   * comes to the target from the node the process ran on (the target was
+   * told to expect it with `guest.expect`).
+   */
+  snapshot: Snapshot | HandedOff;
   /** argv and environment (answered locally on the guest node). */
   args: string[];
   /** Environment "K=V". */
@@ -54,6 +58,16 @@ export interface RemoteStart {
   startedAt: number;
   /** Never moved automatically (mosrun -L, or a node named). */
   locked: boolean;
+  /** A link to the target opened already (while the process froze). */
+  link?: Promise<FrameConn>;
+}
+
+/** A snapshot handed by one node straight to another (see RemoteContext.freezeTo). */
+export interface HandedOff {
+  /** The token the target expects it under. */
+  handoff: string;
+  /** Its memory size, in 64 KiB pages. */
+  pageCount: number;
 }
 
 /** A user context away from home. */
@@ -72,6 +86,7 @@ export class RemoteContext {
 
   private constructor(fc: FrameConn) {
     this.#fc = fc;
+    this.#blobs.attach(fc);
     this.node = fc.peer;
     this.done = new Promise((r) => {
       this.#finish = (e) => {
@@ -86,18 +101,24 @@ export class RemoteContext {
   static async start(
     o: RemoteStart,
     deputy: Deputy,
-    onEvict?: (to: unknown) => void,
+    onEvict?: (to: unknown, admit: unknown) => void,
   ): Promise<RemoteContext> {
-    const fc = await FrameConn.connect(o.addr, o.port, o.key, o.self);
+    const fc = await (o.link ??
+      FrameConn.connect(o.addr, o.port, o.key, o.self));
     const rc = new RemoteContext(fc);
     fc.keepAlive(LINK_TICK_MS, HOME_GIVES_UP_MS);
     try {
-      // Once per node: a module the target keeps is not sent again.
-      const { have } = await fc.request<{ have: boolean }>("guest.has", {
+      // Once per node: a module the target keeps is not sent again. The
+      // snapshot goes meanwhile, not after the answer.
+      const has = fc.request<{ have: boolean }>("guest.has", {
         hash: o.wasmHash,
       }, 10000);
+      has.catch(() => {}); // awaited below
+      const snapshot = "handoff" in o.snapshot
+        ? { handoff: o.snapshot.handoff }
+        : await sendSnapshot(fc, 2, o.snapshot);
+      const { have } = await has;
       if (have !== true) await sendBlob(fc, 1, o.wasm);
-      const snapshot = await sendSnapshot(fc, 2, o.snapshot);
       const started = fc.request("guest.start", {
         pid: o.pid,
         name: o.name,
@@ -119,12 +140,25 @@ export class RemoteContext {
     return rc;
   }
 
+  /** Open an authenticated link to a node (see {@linkcode RemoteStart.link}). */
+  static connect(
+    addr: string,
+    port: number,
+    key: Uint8Array,
+    self: number,
+  ): Promise<FrameConn> {
+    return FrameConn.connect(addr, port, key, self);
+  }
+
   /** True while it runs there. */
   get running(): boolean {
     return !this.#ended;
   }
 
-  async #serve(deputy: Deputy, onEvict?: (to: unknown) => void): Promise<void> {
+  async #serve(
+    deputy: Deputy,
+    onEvict?: (to: unknown, admit: unknown) => void,
+  ): Promise<void> {
     const fc = this.#fc;
     for (let m = await fc.next(); m !== null; m = await fc.next()) {
       try {
@@ -151,7 +185,7 @@ export class RemoteContext {
   async #handle(
     m: LinkMessage,
     deputy: Deputy,
-    onEvict?: (to: unknown) => void,
+    onEvict?: (to: unknown, admit: unknown) => void,
   ): Promise<void> {
     const fc = this.#fc;
     // One message; a throw here ends the link (see #serve).
@@ -169,7 +203,8 @@ export class RemoteContext {
       }
       await fc.reply(m, true, bigintsOut(res)).catch(() => {});
     } else if (m.type === "guest.evict") {
-      onEvict?.((m.body as { to?: unknown })?.to);
+      const b = m.body as { to?: unknown; admit?: unknown } | null;
+      onEvict?.(b?.to, b?.admit);
     } else if (m.type === "blob") {
       this.#blobs.add(m.body);
     } else if (m.type === "guest.frozen") {
@@ -202,8 +237,52 @@ export class RemoteContext {
    */
   async freeze(opts: { prewarm?: boolean } = {}): Promise<Snapshot> {
     const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
+    const asked = this.#fc.request("guest.freeze", {}, 60000);
+    // Its worker starts while the node freezes it (after the request: a
+    // worker takes the thread for milliseconds to start).
     if (opts.prewarm !== false) UserContext.prewarm(CONTEXT_IMPORTS_URL);
-    await this.#fc.request("guest.freeze", {}, 60000);
+    await asked;
+    return await this.#takeFrozen(got);
+  }
+
+  /**
+   * Freeze it there and have that node hand the state straight to the node
+   * at `to` (which expects it under `to.token`). Resolves to the hand-off,
+   * after which the node keeps the state until {@linkcode release} or
+   * {@linkcode fetch}; or to the snapshot, if the node sent it home
+   * instead (it could not reach the target).
+   */
+  async freezeTo(
+    to: { addr: string; port: number; token: string },
+  ): Promise<HandedOff | Snapshot> {
+    const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
+    const r = await this.#fc.request<
+      { handedOff?: unknown; pageCount?: unknown }
+    >(
+      "guest.freeze",
+      { to },
+      60000,
+    );
+    if (r?.handedOff !== true) return await this.#takeFrozen(got);
+    this.#frozen = null;
+    // Not running here any more: its link closing is no loss now.
+    this.#ended = true;
+    return { handoff: to.token, pageCount: Number(r.pageCount) || 0 };
+  }
+
+  /** After a hand-off the target could not start: take the state back. */
+  async fetch(): Promise<Snapshot> {
+    const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
+    await this.#fc.request("guest.fetch", {}, 60000);
+    return await this.#takeFrozen(got);
+  }
+
+  /** After a hand-off the target started: the node may forget the state. */
+  release(): void {
+    this.#fc.close();
+  }
+
+  async #takeFrozen(got: Promise<Snapshot | Error>): Promise<Snapshot> {
     const snap = await got;
     this.#frozen = null;
     if (snap instanceof Error) throw snap;

@@ -37,7 +37,8 @@ import { LinkServer } from "./link_server.ts";
 import { InfoService } from "./info_service.ts";
 import { startWebServer, WebServer, webTokenAnswer } from "./http_server.ts";
 import type { HttpListen } from "../core/web_guard.ts";
-import { BalancerLoop } from "./balancer_loop.ts";
+import { BalancerLoop, parsePlaceRequest } from "./balancer_loop.ts";
+import { admit, type Decision } from "../core/balance.ts";
 import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
 import type { ControlOp } from "../core/control_protocol.ts";
@@ -211,6 +212,24 @@ export class Daemon {
       log: this.#log,
     });
     this.#guests.useDicom(this.#dicom);
+    this.#guests.useLinkKey(linkKey);
+    // The balancer's moves are checked here on fresh state (core/balance.ts).
+    this.#guests.useAdmission((req, pending) => {
+      const self = this.#node.views().find((v) => v.id === this.#node.self);
+      if (!self) return null;
+      const running = Math.max(
+        this.#balancer?.runningHere ?? 0,
+        this.#guests.guests().length + (this.#batch?.jobs().length ?? 0),
+      ) + pending.count;
+      return admit({
+          self,
+          running,
+          pendingBytes: pending.bytes,
+          request: { ...req, reason: req.reason as Decision["reason"] },
+        })
+        ? null
+        : `no gain there now (${running} running on ${self.cpus} CPUs)`;
+    });
     try {
       this.#tcp = Deno.listen({
         hostname: this.#cfg.addr,
@@ -401,8 +420,15 @@ export class Daemon {
     switch (op) {
       case "status":
         return this.status();
-      case "nodes":
-        return { self: this.#node.self, nodes: this.#node.views() };
+      case "nodes": {
+        // mosrun may ask in the same request where its process should start.
+        const place = parsePlaceRequest(args.place);
+        return {
+          self: this.#node.self,
+          nodes: this.#node.views(),
+          ...(place ? { place: this.#balancer.place(place) } : {}),
+        };
+      }
       case "map.get":
         return {
           text: this.#node.hasMap ? this.#mapText : null,
@@ -520,6 +546,7 @@ export class Daemon {
       guests: this.#guests.guests().length,
       batchJobs: this.#batch.running,
       modules: this.#guests.moduleStats,
+      handoffs: this.#guests.handoffStats,
       dicom: this.#dicom.router.stats,
       balance: this.#balancer.enabled,
       loadFrom: this.#cfg.loadFrom ?? "system",

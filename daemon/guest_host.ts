@@ -27,6 +27,7 @@ import {
   UserContext,
 } from "../core/runtime/context.ts";
 import { readInstrumentInfo } from "../core/runtime/instrument_info.ts";
+import type { Snapshot } from "../core/runtime/snapshot.ts";
 import {
   CONTEXT_IMPORTS_URL,
   type WasiContextOptions,
@@ -60,10 +61,68 @@ export interface GuestLimits {
   maxGuests: number;
 }
 
+/** The hand-off target in a `guest.freeze` request, if well-formed. */
+function handoffTarget(
+  v: unknown,
+): { addr: string; port: number; token: string } | null {
+  const t = v as { addr?: unknown; port?: unknown; token?: unknown } | null;
+  return typeof t?.addr === "string" && Number.isInteger(t.port) &&
+      typeof t.token === "string"
+    ? { addr: t.addr, port: t.port as number, token: t.token }
+    : null;
+}
+
+/**
+ * A snapshot one node hands straight to another for a home's move (node to
+ * node without passing through home): the home registers its token here
+ * (`guest.expect`), the source node sends the state on its own link
+ * (`guest.handoff`), the home's `guest.start` claims it.
+ */
+interface Expected {
+  /** The home link that registered it (it goes when that link goes). */
+  home: FrameConn;
+  /** Settles with the snapshot once it has arrived. */
+  arrived: Promise<Snapshot>;
+  resolve: (s: Snapshot) => void;
+  reject: (e: Error) => void;
+  /** True once a source link delivers it (one delivery per token). */
+  claimed: boolean;
+}
+
+/** How long a move waits for the state handed off by the source node, ms. */
+const HANDOFF_WAIT_MS = 60_000;
+/** Most hand-offs expected at once on one node. */
+const MAX_EXPECTED = 64;
+
 /** Instrumented modules kept in memory. */
 const MODULES_KEPT = 16;
 /** How long a worker kept ready for the next guest waits, ms. */
 const SPARE_IDLE_MS = 60_000;
+
+/**
+ * A balancer's request to send a process here, checked before the process
+ * is even frozen (core/balance.ts admit): why it moves, the rate it gets
+ * where it runs, its weight and memory.
+ */
+export interface AdmitRequest {
+  /** "load", "speed" or "memory". */
+  reason: string;
+  /** Its rate where it runs now (CPU share x speed). */
+  rateHere: number;
+  /** Its weight in the run queue (1 for a CPU-bound process). */
+  weight: number;
+  /** Its memory, bytes. */
+  memBytes: number;
+}
+
+/**
+ * Decides an {@linkcode AdmitRequest} on this node's fresh state, with the
+ * arrivals accepted and not landed yet: null to accept, else why not.
+ */
+export type Admission = (
+  req: AdmitRequest,
+  pending: { count: number; bytes: number },
+) => string | null;
 
 /** Hosts guests arriving on accepted link connections. */
 export class GuestHost {
@@ -77,8 +136,15 @@ export class GuestHost {
   #sessions = new Map<FrameConn, GuestSession>();
   /** Modules received over links, and arrivals that reused a kept one. */
   readonly moduleStats = { received: 0, reused: 0 };
+  /** Node-to-node hand-offs: snapshots sent to and received from other nodes. */
+  readonly handoffStats = { sent: 0, received: 0 };
+  #expected = new Map<string, Expected>();
+  #linkKey: Uint8Array | null = null;
   /** Instrumented modules by their SHA-256 (most recent last). */
   #modules = new Map<string, Uint8Array>();
+  #admission: Admission | null = null;
+  /** Arrivals admitted on these links and not started yet: their memory. */
+  #admitted = new Map<FrameConn, number>();
 
   /** Make a host; `blocked` is read at every arrival (mosctl block). */
   constructor(
@@ -91,6 +157,21 @@ export class GuestHost {
     this.#blocked = blocked;
     this.#log = log;
     this.#limits = limits;
+    // Guests come and go: one ending does not mean no other is coming.
+    UserContext.keepSpare = true;
+  }
+
+  /**
+   * The key of links to other nodes: with it, a guest moving to another
+   * node goes there straight from here (else through its home).
+   */
+  useLinkKey(key: Uint8Array): void {
+    this.#linkKey = key;
+  }
+
+  /** Check balancer requests with `a` (default: accept all). */
+  useAdmission(a: Admission): void {
+    this.#admission = a;
   }
 
   /** Host guests' mailboxes here (daemon/dicom_service.ts). */
@@ -104,10 +185,10 @@ export class GuestHost {
   }
 
   /** Ask guest `pid`'s home to move it to `to` (the balancer's choice). */
-  move(pid: number, to: unknown): boolean {
+  move(pid: number, to: unknown, admit?: unknown): boolean {
     for (const [fc, g] of this.#guests) {
       if (g.pid === pid) {
-        fc.send("guest.evict", { to }).catch(() => {});
+        fc.send("guest.evict", admit ? { to, admit } : { to }).catch(() => {});
         return true;
       }
     }
@@ -135,6 +216,18 @@ export class GuestHost {
    * LinkService, daemon/link_server.ts): a guest arriving from its home.
    */
   async serve(fc: FrameConn, first: LinkMessage): Promise<void> {
+    if (first.type === "guest.handoff") {
+      try {
+        await this.#receiveHandoff(fc, first);
+      } catch (e) {
+        this.#log.warn(
+          `hand-off from node ${fc.peer} failed: ${(e as Error).message}`,
+        );
+      } finally {
+        fc.close();
+      }
+      return;
+    }
     fc.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
     // A guest is probably coming: load its worker while its state arrives.
     if (!this.#blocked()) {
@@ -148,14 +241,25 @@ export class GuestHost {
       );
     } finally {
       this.#guests.delete(fc);
+      this.#admitted.delete(fc);
+      for (const [token, e] of this.#expected) {
+        if (e.home === fc) {
+          this.#expected.delete(token);
+          e.reject(new Error("the home link closed"));
+        }
+      }
       fc.close();
     }
   }
 
   async #serveGuest(fc: FrameConn, first: LinkMessage): Promise<void> {
     const blobs = new BlobAssembler();
+    blobs.attach(fc);
     let ctx: UserContext | null = null;
     let freezing = false;
+    // Handed off to another node and kept until home closes the link, in
+    // case home must fetch it back (the other node failed to start it).
+    let handedOff: Snapshot | null = null;
     // Listed until home closes the link (see guest.freeze).
     const reportEnd = (end: ContextEnd) => {
       if (end.kind === "frozen") return;
@@ -175,6 +279,42 @@ export class GuestHost {
         blobs.add(m.body);
         continue;
       }
+      if (m.type === "guest.admit") {
+        const why = this.#admit(m.body);
+        if (why === null) {
+          this.#admitted.set(
+            fc,
+            Number((m.body as AdmitRequest).memBytes) || 0,
+          );
+        }
+        await fc.reply(m, why === null, why === null ? {} : why);
+        continue;
+      }
+      if (m.type === "guest.expect") {
+        const token = (m.body as { token?: unknown })?.token;
+        const why = this.#blocked()
+          ? "node is blocked (it refuses guests)"
+          : typeof token !== "string" || !/^[0-9a-f]{32}$/.test(token)
+          ? "malformed hand-off token"
+          : this.#expected.has(token) || this.#expected.size >= MAX_EXPECTED
+          ? "cannot take more hand-offs now"
+          : null;
+        if (why === null) this.#expect(fc, token as string);
+        await fc.reply(m, why === null, why ?? {});
+        continue;
+      }
+      if (m.type === "guest.fetch") {
+        // The node it was handed to could not start it: home takes it back.
+        if (!handedOff) {
+          await fc.reply(m, false, "nothing handed off on this link");
+          continue;
+        }
+        const ref = await sendSnapshot(fc, 2, handedOff);
+        await fc.send("guest.frozen", { snapshot: ref });
+        await fc.reply(m, true, {});
+        handedOff = null;
+        continue;
+      }
       if (m.type === "guest.has") {
         const hash = (m.body as { hash?: unknown })?.hash;
         await fc.reply(m, true, {
@@ -187,6 +327,7 @@ export class GuestHost {
           await fc.reply(m, false, "a guest is already running on this link");
           continue;
         }
+        this.#admitted.delete(fc); // it has landed (or fails now)
         try {
           ctx = await this.#start(fc, m, blobs);
         } catch (e) {
@@ -195,6 +336,9 @@ export class GuestHost {
         }
         const c = ctx;
         await fc.reply(m, true, { node: this.#self() });
+        // Keep a worker ready for the next guest, once this one is answered
+        // (a worker takes the thread for milliseconds to start).
+        UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
         c.done.then((end) => {
           // A freeze under way reports an end that beat it (below).
           if (!freezing) reportEnd(end);
@@ -217,6 +361,16 @@ export class GuestHost {
           if (session) {
             snap = session.leave(snap);
             this.#sessions.delete(fc);
+          }
+          // Straight to the node it moves to, if home asks and it works.
+          const to = handoffTarget((m.body as { to?: unknown })?.to);
+          if (to && await this.#handOff(to, snap, fc.peer)) {
+            handedOff = snap;
+            await fc.reply(m, true, {
+              handedOff: true,
+              pageCount: snap.memory.pageCount,
+            });
+            continue;
           }
           const ref = await sendSnapshot(fc, 2, snap);
           await fc.send("guest.frozen", { snapshot: ref });
@@ -245,6 +399,117 @@ export class GuestHost {
         } stopped: its home link broke`,
       );
     }
+  }
+
+  /** Expect a hand-off under `token` for the home on `fc`. */
+  #expect(fc: FrameConn, token: string): void {
+    let resolve!: (s: Snapshot) => void, reject!: (e: Error) => void;
+    const arrived = new Promise<Snapshot>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    arrived.catch(() => {}); // awaited by guest.start, if it comes
+    this.#expected.set(token, {
+      home: fc,
+      arrived,
+      resolve,
+      reject,
+      claimed: false,
+    });
+  }
+
+  /**
+   * Send `snap` straight to the node `to` names, for the home `home`;
+   * true once that node has it all. False (logged) if it cannot: home
+   * gets the state instead.
+   */
+  async #handOff(
+    to: { addr: string; port: number; token: string },
+    snap: Snapshot,
+    home: number,
+  ): Promise<boolean> {
+    if (!this.#linkKey) return false;
+    let link: FrameConn | null = null;
+    try {
+      link = await FrameConn.connect(
+        to.addr,
+        to.port,
+        this.#linkKey,
+        this.#self(),
+        5000,
+      );
+      link.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
+      await link.request("guest.handoff", { token: to.token, home }, 10_000);
+      const ref = await sendSnapshot(link, 2, snap);
+      await link.request("guest.handoff.done", { snapshot: ref }, 60_000);
+      this.handoffStats.sent++;
+      return true;
+    } catch (e) {
+      this.#log.warn(
+        `could not hand a guest to ${to.addr}: ${
+          (e as Error).message
+        }; it goes through its home`,
+      );
+      return false;
+    } finally {
+      link?.close();
+    }
+  }
+
+  /** A node hands us the state of a guest its home moves here. */
+  async #receiveHandoff(fc: FrameConn, first: LinkMessage): Promise<void> {
+    const b = first.body as { token?: unknown; home?: unknown } | null;
+    const e = typeof b?.token === "string"
+      ? this.#expected.get(b.token)
+      : undefined;
+    // Only for a move a home announced here, from one source, once.
+    if (!e || e.claimed || e.home.peer !== b?.home) {
+      await fc.reply(first, false, "no such hand-off expected here");
+      return;
+    }
+    e.claimed = true;
+    fc.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
+    const blobs = new BlobAssembler();
+    blobs.attach(fc);
+    await fc.reply(first, true, {});
+    for (let m = await fc.next(); m !== null; m = await fc.next()) {
+      if (m.type === "blob") {
+        blobs.add(m.body);
+      } else if (m.type === "guest.handoff.done") {
+        const snap = takeSnapshot(
+          blobs,
+          (m.body as { snapshot?: unknown })?.snapshot,
+        );
+        this.handoffStats.received++;
+        e.resolve(snap);
+        await fc.reply(m, true, {});
+        return;
+      } else {
+        throw new Error(`unexpected '${m.type}' in a hand-off`);
+      }
+    }
+    e.reject(new Error("the source node's link closed mid hand-off"));
+  }
+
+  /** Null to accept a balancer's request, else why not. */
+  #admit(body: unknown): string | null {
+    if (this.#blocked()) return "node is blocked (it refuses guests)";
+    if (this.#guests.size + this.#admitted.size >= this.#limits.maxGuests) {
+      return `node is full (${this.#limits.maxGuests} guests)`;
+    }
+    const b = body as Partial<AdmitRequest> | null;
+    if (
+      typeof b?.reason !== "string" || !Number.isFinite(b.rateHere) ||
+      !Number.isFinite(b.weight) || !Number.isFinite(b.memBytes)
+    ) {
+      return "malformed admission request";
+    }
+    let bytes = 0;
+    for (const n of this.#admitted.values()) bytes += n;
+    return this.#admission?.(b as AdmitRequest, {
+      count: this.#admitted.size,
+      bytes,
+    }) ?? null;
   }
 
   /**
@@ -277,6 +542,32 @@ export class GuestHost {
     return wasm;
   }
 
+  /**
+   * The snapshot a `guest.start` names: blobs sent on this link, or a
+   * hand-off from another node (waited for).
+   */
+  async #snapshotOf(ref: unknown, blobs: BlobAssembler): Promise<Snapshot> {
+    const token = (ref as { handoff?: unknown } | null)?.handoff;
+    if (token === undefined) return takeSnapshot(blobs, ref);
+    const e = typeof token === "string" ? this.#expected.get(token) : undefined;
+    if (!e) throw new Error("no such hand-off expected here");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        e.arrived,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error("the handed-off state did not arrive")),
+            HANDOFF_WAIT_MS,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.#expected.delete(token as string);
+    }
+  }
+
   async #start(
     fc: FrameConn,
     m: LinkMessage,
@@ -288,7 +579,7 @@ export class GuestHost {
     }
     const b = m.body as Record<string, unknown>;
     const wasm = this.#module(String(b.moduleHash), b.module, blobs);
-    const snapshot = takeSnapshot(blobs, b.snapshot);
+    const snapshot = await this.#snapshotOf(b.snapshot, blobs);
     const args = (b.args as string[]) ?? [];
     const env = (b.env as string[]) ?? [];
     const sab = createChannelBuffer();
@@ -307,6 +598,10 @@ export class GuestHost {
       sab,
       session ? (req) => session.handle(req) : forward,
       () => ({ errno: Errno.IO }) as DeputyResponse,
+      // Written data is a view of the channel, not a copy: the session
+      // copies what it keeps, and a forwarded call holds the worker until
+      // its reply, after the data went out.
+      { borrowData: true },
     );
     const importsOptions: WasiContextOptions = {
       sab,
@@ -335,8 +630,6 @@ export class GuestHost {
         }
       });
     }
-    // Keep a worker ready for the next guest too.
-    UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     this.#guests.set(fc, {
       pid: Number(b.pid),
       home: fc.peer,

@@ -147,8 +147,11 @@ export class UserContext {
         this.#ended = true;
         started();
         this.#worker.terminate();
-        // The program is over: nothing will resume soon in this process.
-        if (end.kind !== "frozen") UserContext.dropSpare();
+        // The program is over: nothing will resume soon in this process
+        // (unless it hosts guests, see keepSpare).
+        if (end.kind !== "frozen" && !UserContext.keepSpare) {
+          UserContext.dropSpare();
+        }
         resolve(end);
       };
     });
@@ -207,6 +210,12 @@ export class UserContext {
     worker.postMessage(prepare);
     spare = s;
   }
+
+  /**
+   * Keep the spare worker when a program ends: a daemon hosting guests
+   * expects more, a mosrun does not.
+   */
+  static keepSpare = false;
 
   /** Stop the spare worker, if any (the process is about to end). */
   static dropSpare(): void {

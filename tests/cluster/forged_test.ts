@@ -5,7 +5,8 @@
  * replayed; stale, future and old-boot datagrams; a datagram whose tag is
  * cut or zeroed, or made with the link key or as a link frame; a recorded
  * link connection that blocked a node, replayed; a link signed with another
- * key; control requests with forged and borrowed admin tags. Each is
+ * key; control requests with forged and borrowed admin tags; node-to-node
+ * hand-offs nobody announced, or claimed twice. Each is
  * dropped (and counted, for datagrams: `mosctl status --json`, stats.dropped)
  * and the daemons keep serving.
  */
@@ -27,6 +28,7 @@ import {
 } from "../../core/wire.ts";
 import { FrameDecoder, writeAll } from "../../core/frame_decoder.ts";
 import { controlAuth, type Hello } from "../../core/control_protocol.ts";
+import { FrameConn } from "../../core/link/frame_conn.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SUBNET = 71;
@@ -378,6 +380,48 @@ Deno.test(
             a.close();
             b.close();
           }
+        },
+      );
+
+      await t.step(
+        "a hand-off is taken only when its home announced it, from one source, once",
+        async () => {
+          const addr = cluster.nodes[1].addr;
+          const open = (id: number) =>
+            FrameConn.connect(addr, PORT, linkKey, id, 5000);
+          const token = "0123456789abcdef0123456789abcdef";
+          // Nobody announced it.
+          const stray = await open(901);
+          await assert.rejects(
+            stray.request("guest.handoff", { token, home: 902 }, 5000),
+            /no such hand-off expected here/,
+          );
+          stray.close();
+          // A home announces it; a malformed token is refused.
+          const home = await open(902);
+          await assert.rejects(
+            home.request("guest.expect", { token: "../x" }, 5000),
+            /malformed hand-off token/,
+          );
+          await home.request("guest.expect", { token }, 5000);
+          // Naming another home does not take it.
+          const wrong = await open(903);
+          await assert.rejects(
+            wrong.request("guest.handoff", { token, home: 904 }, 5000),
+            /no such hand-off expected here/,
+          );
+          wrong.close();
+          const source = await open(903);
+          await source.request("guest.handoff", { token, home: 902 }, 5000);
+          // Claimed: a second source is refused.
+          const second = await open(905);
+          await assert.rejects(
+            second.request("guest.handoff", { token, home: 902 }, 5000),
+            /no such hand-off expected here/,
+          );
+          second.close();
+          source.close();
+          home.close();
         },
       );
 

@@ -115,17 +115,62 @@ Deno.test(
           );
           assert.equal(dec.decode(out.stdout), dec.decode(ref.stdout));
           assert.equal(await Deno.readTextFile(join(cwd, "log.txt")), refLog);
-          // The module went to each node once; later visits reused it.
+          // The module went to each node once; later visits reused it. A
+          // move from node to node went straight there, not through home.
+          const done = [0, ...route.slice(0, moves)];
           for (const n of [a, b]) {
-            const visits = route.slice(0, moves).filter((id) => id === n.id);
+            const visits = done.filter((id) => id === n.id);
+            const handedTo = done.filter((id, i) =>
+              id === n.id && i > 0 && done[i - 1] !== 0
+            );
             const st = await statusOf(n.dir) as {
               modules: { received: number; reused: number };
+              handoffs: { sent: number; received: number };
             };
             assert.deepEqual(st.modules, {
               received: 1,
               reused: visits.length - 1,
             });
+            assert.equal(st.handoffs.received, handedTo.length);
           }
+        },
+      );
+
+      await t.step(
+        "a target declines a balancer's move that gains it nothing, before the process stops",
+        async () => {
+          const cwd = join(work, "admit");
+          await Deno.mkdir(cwd);
+          // Pinned (-L): only this test's requests move it, not the balancer.
+          const child = await mosrun(home.dir, cwd, ["-L", ...args]);
+          const to = { kind: "node", id: a.id, addr: a.addr, port: 4701 };
+          // Faster where it is than it could ever be on A: declined.
+          await assert.rejects(
+            callProc(home.dir, child.pid, "migrate", {
+              to,
+              wait: true,
+              admit: { reason: "load", rateHere: 1e12, weight: 1 },
+            }),
+            /declined: no gain there now/,
+          );
+          const st = await callProc<Status>(home.dir, child.pid, "status", {});
+          assert.equal(st.where, 0);
+          assert.equal(st.migrations, 0, "it never left");
+          // A move that gains: admitted and done.
+          const r = await callProc<{ where: number }>(
+            home.dir,
+            child.pid,
+            "migrate",
+            {
+              to,
+              wait: true,
+              admit: { reason: "load", rateHere: 0, weight: 1 },
+            },
+          );
+          assert.equal(r.where, a.id);
+          const out = await child.output();
+          assert.equal(out.code, 3, dec.decode(out.stderr));
+          assert.equal(dec.decode(out.stdout), dec.decode(ref.stdout));
         },
       );
 

@@ -26,7 +26,7 @@ const ARGS = [join(FIXTURES_DIR, "file_loop.wasm"), "40", "60000000"];
 
 Deno.test("a process lost with its node", opts, async (t) => {
   const cluster = await LocalCluster.start({
-    nodes: 5,
+    nodes: 7,
     subnet: 45,
     port: 4705,
     daemonArgs: ["--no-balance"],
@@ -39,7 +39,7 @@ Deno.test("a process lost with its node", opts, async (t) => {
         allSeeLive(
           cluster.nodes.map((n) => n.dir),
           cluster.nodes.map((n) => n.id),
-        ), 5000) >= 0,
+        ), 20000) >= 0,
     );
     const refDir = join(work, "ref");
     await Deno.mkdir(refDir);
@@ -201,6 +201,55 @@ Deno.test("a process lost with its node", opts, async (t) => {
         assert.match(err, /was lost; resumed from .*ck\.\d+ at home/);
         assert.equal(dec.decode(out.stdout), dec.decode(ref.stdout));
         assert.equal(await Deno.readTextFile(join(cwd, "log.txt")), refLog);
+      },
+    );
+    await t.step(
+      "a target that dies during a node-to-node move: the process ends as if nothing happened",
+      async () => {
+        const mem = [
+          join(FIXTURES_DIR, "mem_steps.wasm"),
+          "48",
+          "12",
+          "20000000",
+        ];
+        const refDir = join(work, "handref");
+        await Deno.mkdir(refDir);
+        const memRef = await new Deno.Command(Deno.execPath(), {
+          args: commandArgs("mosrun", ["-h", ...mem]),
+          cwd: refDir,
+          stdout: "piped",
+        }).output();
+        assert.equal(memRef.code, 0);
+        const cwd = join(work, "handoff");
+        await Deno.mkdir(cwd);
+        const base = join(cwd, "ck");
+        const child = await startAway(cwd, ["-C", base, "-A", "0.02"], 5, mem);
+        assert(
+          await waitForPath(`${base}.1`, 20000, 50),
+          "no checkpoint written",
+        );
+        // Node 6 dies while node 5 hands it the state, or just before or
+        // after: the process goes on at home (from node 5 or from its
+        // checkpoint) and nothing is lost or done twice.
+        const moving = callProc(home.dir, child.pid, "migrate", {
+          to: to(6),
+          wait: true,
+        }, 30000).catch((e) => e);
+        await new Promise((r) => setTimeout(r, 120));
+        await cluster.signal(6, "SIGKILL");
+        await moving;
+        const out = await child.output();
+        const err = dec.decode(out.stderr);
+        assert.equal(out.code, 0, err);
+        assert.match(
+          err,
+          /continuing at home|resumed from .*ck\.\d+ at home/,
+        );
+        assert.equal(dec.decode(out.stdout), dec.decode(memRef.stdout));
+        assert.equal(
+          await Deno.readTextFile(join(cwd, "log.txt")),
+          await Deno.readTextFile(join(refDir, "log.txt")),
+        );
       },
     );
   } finally {
