@@ -4,6 +4,9 @@
  * @module
  */
 
+// First: before anything loads cbor-x; guest workers read it too (see the
+// module). Batch jobs get the user's environment, not the daemon's.
+import "../core/cbor_plain.ts";
 import {
   CliError,
   cliMain,

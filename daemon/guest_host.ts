@@ -96,6 +96,8 @@ const MAX_EXPECTED = 64;
 
 /** Instrumented modules kept in memory. */
 const MODULES_KEPT = 16;
+/** How long after an arrival a worker is readied for the next guest, ms. */
+const SPARE_DELAY_MS = 1000;
 /** How long a worker kept ready for the next guest waits, ms. */
 const SPARE_IDLE_MS = 60_000;
 
@@ -336,9 +338,15 @@ export class GuestHost {
         }
         const c = ctx;
         await fc.reply(m, true, { node: this.#self() });
-        // Keep a worker ready for the next guest, once this one is answered
-        // (a worker takes the thread for milliseconds to start).
-        UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
+        // Keep a worker ready for the next guest, a little after this one
+        // arrived: starting a worker holds this thread for 15-20 ms, which
+        // must not delay this guest's first calls, or its home asking it
+        // back at once.
+        Deno.unrefTimer(setTimeout(() => {
+          if (!this.#blocked()) {
+            UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
+          }
+        }, SPARE_DELAY_MS));
         c.done.then((end) => {
           // A freeze under way reports an end that beat it (below).
           if (!freezing) reportEnd(end);
