@@ -262,6 +262,14 @@ export class FrameConn {
       return Promise.reject(this.#error ?? new LinkError("link closed"));
     }
     try {
+      // `bulk` announces bytes after the frame (sendBulk): a body carrying
+      // it otherwise would put the stream out of step.
+      if (
+        typeof body === "object" && body !== null &&
+        Object.hasOwn(body, "bulk")
+      ) {
+        throw new LinkError("'bulk' is reserved in a message body (sendBulk)");
+      }
       return this.#sendRaw(type, body);
     } catch (e) {
       // A value the wire refuses: a rejection, never a throw at the caller.

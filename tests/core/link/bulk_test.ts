@@ -192,6 +192,8 @@ Deno.test("sendBulk carries megabytes over a link into the receiver's bulk sink"
     sends.push(c.sendBulk("chunk", { at }, piece));
   }
   sends.push(c.sendBulk("other", {}, data.subarray(0, 100)));
+  // `bulk` in an ordinary body would put the stream out of step: refused.
+  await assert.rejects(c.send("x", { bulk: 5 }), /'bulk' is reserved/);
   c.send("end", { big: data.subarray(0, 1 << 20) });
   await Promise.all(sends);
   for (let at = 0; at < data.length; at += 3 << 20) {
