@@ -6,76 +6,16 @@
  *
  *   deno run -A bench/snapshot_bench.ts [--sizes 1,64,256] [--freezes 5]
  *
- * This file is also the imports module of the bench program (a minimal
- * WASI: stdout to a shared buffer, argv, exit), exported as createImports.
+ * The program's imports are in snapshot_imports.ts.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import type { ImportContext } from "../core/runtime/imports_factory.ts";
-import { WasiExit } from "../core/runtime/wasi_exit.ts";
+import { outputText } from "./snapshot_imports.ts";
 import { instrument } from "../core/runtime/instrument.ts";
 import { UserContext } from "../core/runtime/context.ts";
 import { decodeSnapshot, encodeSnapshot } from "../core/runtime/snapshot.ts";
-
-interface BenchImportOptions {
-  output: SharedArrayBuffer;
-  args: string[];
-}
-
-/** Imports of the bench program (bench harness, not the WASI host). */
-export function createImports(ctx: ImportContext): WebAssembly.Imports {
-  const o = ctx.options as BenchImportOptions;
-  const dv = () => new DataView(ctx.memory().buffer);
-  const argv = o.args.map((a) => new TextEncoder().encode(`${a}\0`));
-  const wasi: Record<string, (...a: number[]) => number> = {
-    fd_write(_fd, iovs, n, nw) {
-      const head = new Int32Array(o.output, 0, 1);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        const p = dv().getUint32(iovs + 8 * i, true);
-        const l = dv().getUint32(iovs + 8 * i + 4, true);
-        const used = Atomics.load(head, 0);
-        const room = o.output.byteLength - 8 - used;
-        new Uint8Array(o.output, 8 + used, Math.min(l, room)).set(
-          new Uint8Array(ctx.memory().buffer, p, Math.min(l, room)),
-        );
-        Atomics.store(head, 0, used + Math.min(l, room));
-        total += l;
-      }
-      dv().setUint32(nw, total, true);
-      return 0;
-    },
-    args_sizes_get(argc, size) {
-      dv().setUint32(argc, argv.length, true);
-      dv().setUint32(size, argv.reduce((n, a) => n + a.length, 0), true);
-      return 0;
-    },
-    args_get(ptrs, buf) {
-      argv.forEach((a, i) => {
-        dv().setUint32(ptrs + 4 * i, buf, true);
-        new Uint8Array(ctx.memory().buffer, buf, a.length).set(a);
-        buf += a.length;
-      });
-      return 0;
-    },
-    proc_exit(code) {
-      throw new WasiExit(code);
-    },
-  };
-  return {
-    wasi_snapshot_preview1: new Proxy(wasi, {
-      get: (t, k: string) =>
-        t[k] ?? (() => (k === "fd_fdstat_get" || k === "fd_seek" ? 8 : 0)),
-    }),
-  };
-}
-
-function outputText(sab: SharedArrayBuffer): string {
-  const used = Atomics.load(new Int32Array(sab, 0, 1), 0);
-  return new TextDecoder().decode(new Uint8Array(sab, 8, used).slice());
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -86,7 +26,7 @@ async function started(
   const output = new SharedArrayBuffer(8 + 4096);
   const ctx = await UserContext.start({
     wasm,
-    importsModule: new URL(import.meta.url),
+    importsModule: new URL("./snapshot_imports.ts", import.meta.url),
     importsOptions: { output, args: ["touch", String(mib)] },
   });
   const end = Date.now() + 120_000;
@@ -139,7 +79,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       ctx = await UserContext.resume(snap, {
         wasm,
-        importsModule: new URL(import.meta.url),
+        importsModule: new URL("./snapshot_imports.ts", import.meta.url),
         importsOptions: { output, args: ["touch", "1"] },
       });
       resume.push(performance.now() - t0);
@@ -181,7 +121,7 @@ async function main(): Promise<void> {
     t = performance.now();
     const again = await UserContext.resume(dec, {
       wasm,
-      importsModule: new URL(import.meta.url),
+      importsModule: new URL("./snapshot_imports.ts", import.meta.url),
       importsOptions: { output, args: ["touch", String(mib)] },
     });
     const resumeMs = performance.now() - t;
