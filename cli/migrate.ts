@@ -28,7 +28,7 @@ Ask cluster process PID to move, or to write a checkpoint now
 
 Options:
   --wait      return when done, printing where the process now runs
-  --json      print JSON
+  --json      print JSON (with --wait: frozenMs, the freeze-to-resume time)
   --dir DIR   the node's directory (env DMOSIX_DIR)
   --help, --version
 `;
@@ -80,7 +80,9 @@ async function main(args: string[]): Promise<number> {
       throw new CliError((e as Error).message);
     }
   }
-  const r = await callProc<{ accepted?: boolean; where?: number }>(
+  const r = await callProc<
+    { accepted?: boolean; where?: number; frozenMs?: number }
+  >(
     dirs.runDir,
     pid,
     "migrate",
@@ -91,7 +93,11 @@ async function main(args: string[]): Promise<number> {
     : r.where === 0
     ? "home"
     : formatNodeId(r.where);
-  if (values.json) printJson({ pid, accepted: true, where });
+  // --wait: also how long the process stood still (freeze to resume).
+  const frozen = typeof r.frozenMs === "number"
+    ? { frozenMs: Math.round(r.frozenMs * 10) / 10 }
+    : {};
+  if (values.json) printJson({ pid, accepted: true, where, ...frozen });
   else if (where !== null) console.log(where);
   return 0;
 }

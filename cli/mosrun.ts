@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
   // as early as they can be.
   const [
     cluster,
-    { HomeProcess },
+    { HomeProcess, StartAwayError },
     { systemHomeMemory },
     { localDaemon, ROUTE_ENV, routeFrom },
     { parsePreopen },
@@ -166,20 +166,40 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    proc = await HomeProcess.start({
-      module,
-      name: program,
-      args: a.command,
-      env: Object.entries(withoutCborSwitch(Deno.env.toObject())).map((
-        [k, v],
-      ) => `${k}=${v}`),
-      cwd,
-      preopens,
-      ...common,
-    });
+    // Placed or named elsewhere: it starts there, from its beginning.
+    const away = start.kind === "node"
+      ? {
+        at: start,
+        // Placed by the balancer: home is a fine place too.
+        fallback: a.where.kind === "default"
+          ? () => {}
+          : a.fallbackHome
+          ? () =>
+            notice(
+              `node ${formatNodeId(start.id)} unavailable, running at home`,
+            )
+          : undefined,
+      }
+      : undefined;
+    try {
+      proc = await HomeProcess.start({
+        module,
+        name: program,
+        args: a.command,
+        env: Object.entries(withoutCborSwitch(Deno.env.toObject())).map((
+          [k, v],
+        ) => `${k}=${v}`),
+        cwd,
+        preopens,
+        ...common,
+      }, away);
+    } catch (e) {
+      if (!(e instanceof StartAwayError)) throw e;
+      throw new CliError(`${e.message} (use -F to fall back home)`);
+    }
   }
-  if (start.kind === "node") {
-    // Started at home, moved at once: the first system calls already go home.
+  if (start.kind === "node" && a.resume !== null) {
+    // A checkpoint resumes at home and moves at once.
     await proc.migrate(start).catch((e) => {
       // Done before it could leave: it ran, at home; its status stands.
       if (proc.ended) return;
@@ -248,7 +268,10 @@ async function main(argv: string[]): Promise<number> {
             return { accepted: true };
           }
           const where = await done;
-          return { where: where.kind === "home" ? 0 : where.id };
+          return {
+            where: where.kind === "home" ? 0 : where.id,
+            frozenMs: proc.lastFrozenMs,
+          };
         }
         default:
           throw new Error(`unknown request '${op}'`);

@@ -5,7 +5,8 @@
  *
  * - home -> guest node: `blob` {id, at, data} chunks, then the request
  *   `guest.start` {pid, name, args, env, unknown, module: blob id,
- *   snapshot: blob id}; the reply comes once the context runs;
+ *   snapshot: blob ids, a hand-off token, or null to start the program from
+ *   its beginning}; the reply comes once the context runs;
  * - guest node -> home: the request `call` {req} for every system call the
  *   deputy must execute; the reply carries the DeputyResponse;
  * - home -> guest node: the request `guest.freeze` {}; the reply is

@@ -51,6 +51,7 @@ import {
 } from "./wasi/context_imports.ts";
 import { type DicomRoute, HomeDicom } from "./dicom/home_dicom.ts";
 import { DaemonUplink } from "./dicom/daemon_uplink.ts";
+import { formatNodeId } from "./ids.ts";
 
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
 /**
@@ -124,6 +125,9 @@ export interface HomeStartOptions {
   /** Room at home: a returning process that does not fit waits on disk. */
   memory?: HomeMemory;
 }
+
+/** A program could not start on the node it was to start on (see HomeProcess.start). */
+export class StartAwayError extends Error {}
 
 /** Where a process's user context runs. */
 export type Location =
@@ -221,8 +225,19 @@ export class HomeProcess {
     return { instrumented, unknown };
   }
 
-  /** Start a program from the beginning. */
-  static async start(o: HomeStartOptions): Promise<HomeProcess> {
+  /**
+   * Start a program from the beginning: at home, or with `away` on that
+   * node straight away (no worker, freeze or transfer at home). If it
+   * cannot start there, `away.fallback` decides: given, it is told why and
+   * the program starts at home; absent, start() throws.
+   */
+  static async start(
+    o: HomeStartOptions,
+    away?: {
+      at: Location & { kind: "node" };
+      fallback?: (e: Error) => void;
+    },
+  ): Promise<HomeProcess> {
     const { instrumented, unknown } = await HomeProcess.prepare(
       o.module,
       o.name,
@@ -237,6 +252,22 @@ export class HomeProcess {
     });
     const p = new HomeProcess(o, deputy, instrumented, unknown, 0);
     await p.#attach();
+    if (away) {
+      try {
+        await p.#startAt(null, away.at);
+        return p;
+      } catch (e) {
+        if (!away.fallback) {
+          p.#finish(1, false);
+          throw new StartAwayError(
+            `cannot start on node ${formatNodeId(away.at.id)}: ${
+              (e as Error).message
+            }`,
+          );
+        }
+        away.fallback(e as Error);
+      }
+    }
     p.#run(await UserContext.start(p.#contextOptions()));
     return p;
   }
@@ -425,6 +456,13 @@ export class HomeProcess {
   /** Freeze latency (request to unwound) of the last freeze, ms. */
   lastFreezeMs: number | undefined;
 
+  /**
+   * How long the program stood still in its last freeze, ms: from the
+   * freeze request to running again where it went (a move's
+   * freeze-to-resume time; a checkpoint's pause).
+   */
+  lastFrozenMs: number | undefined;
+
   /** True while a freeze, checkpoint or move is in progress. */
   migrating = false;
 
@@ -482,6 +520,9 @@ export class HomeProcess {
           link && (this.#where.kind !== "node" || this.#where.id !== to.id)
         ? await this.#expectHandoff(link)
         : null;
+      // It stands still from here until it runs again (lastFrozenMs).
+      const frozenAt = performance.now();
+      const ran = () => this.lastFrozenMs = performance.now() - frozenAt;
       this.#dicom.moving();
       this.#deputy.interruptBlocked();
       let snapshot: Snapshot;
@@ -495,6 +536,7 @@ export class HomeProcess {
           if ("handoff" in r) {
             this.#deputy.allowBlocking();
             await this.#afterHandoff(ctx as RemoteContext, r, to, link!);
+            ran();
             this.migrating = false;
             return undefined as T;
           }
@@ -529,6 +571,7 @@ export class HomeProcess {
       this.#deputy.allowBlocking();
       try {
         await this.#continueAt(snapshot, to ?? this.#where, link);
+        ran();
       } catch (e) {
         // A move that did not happen fails; a checkpoint (no `to`) was
         // written all the same.
@@ -623,37 +666,7 @@ export class HomeProcess {
         }).finally(() => this.parked = false);
       }
       this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
-    } else {
-      const c = this.#o.cluster;
-      if (!c) {
-        throw new Error(
-          "no access to the cluster (is omdiscd running, is its secret readable?)",
-        );
-      }
-      this.#run(
-        await RemoteContext.start(
-          {
-            addr: to.addr,
-            port: to.port,
-            key: c.key,
-            self: c.self,
-            pid: this.#o.pid ?? Deno.pid,
-            name: this.#o.name,
-            wasm: this.#instrumented.wasm,
-            wasmHash: this.#wasmHash ??= moduleHash(this.#instrumented.wasm),
-            snapshot,
-            args: this.#o.args,
-            env: this.#o.env,
-            unknown: this.#unknown,
-            startedAt: this.startedAt,
-            locked: this.locked,
-            link,
-          },
-          this.#deputy,
-          (target, admit) => this.#evicted(to, target, admit),
-        ),
-      );
-    }
+    } else await this.#startAt(snapshot, to, link);
     if (
       to.kind !== this.#where.kind ||
       (to.kind === "node" && this.#where.kind === "node" &&
@@ -667,6 +680,68 @@ export class HomeProcess {
       65536;
     this.#where = to;
     this.#dicom.at(this.#nodeOf(to));
+  }
+
+  /**
+   * Run the user context on node `to`: continue `snapshot` there, or start
+   * the program from its beginning (null).
+   */
+  async #startAt(
+    snapshot: Snapshot | HandedOff | null,
+    to: Location & { kind: "node" },
+    link?: Promise<FrameConn>,
+  ): Promise<void> {
+    const c = this.#o.cluster;
+    if (!c) {
+      throw new Error(
+        "no access to the cluster (is omdiscd running, is its secret readable?)",
+      );
+    }
+    // A fresh start takes its mailbox along, as a move does in the snapshot.
+    let dicom: Uint8Array | undefined;
+    if (snapshot === null) {
+      this.#dicom.moving();
+      dicom = this.#dicom.depart(this.#deputy.deviceFds());
+    }
+    let ctx: RemoteContext;
+    try {
+      ctx = await RemoteContext.start(
+        {
+          addr: to.addr,
+          port: to.port,
+          key: c.key,
+          self: c.self,
+          pid: this.#o.pid ?? Deno.pid,
+          name: this.#o.name,
+          wasm: this.#instrumented.wasm,
+          wasmHash: this.#wasmHash ??= moduleHash(this.#instrumented.wasm),
+          snapshot,
+          args: this.#o.args,
+          env: this.#o.env,
+          unknown: this.#unknown,
+          startedAt: this.startedAt,
+          locked: this.locked,
+          link,
+          dicom,
+        },
+        this.#deputy,
+        (target, admit) => this.#evicted(to, target, admit),
+      );
+    } catch (e) {
+      if (snapshot === null) {
+        // It starts at home after all (or not at all): its mailbox stays.
+        this.#dicom.arrive({ extra: dicom });
+        this.#dicom.at(this.#dicom.addr.home);
+      }
+      throw e;
+    }
+    this.#run(ctx);
+    if (snapshot === null) {
+      // Started there: not a migration, but it has just arrived.
+      this.lastMigratedAt = Date.now();
+      this.#where = to;
+      this.#dicom.at(to.id);
+    }
   }
 
   /**

@@ -45,9 +45,12 @@ export interface RemoteStart {
   /**
    * The frozen state to continue, or the token of a hand-off: the state
    * comes to the target from the node the process ran on (the target was
-   * told to expect it with `guest.expect`).
+   * told to expect it with `guest.expect`); null starts the program from
+   * its beginning there (a process placed when it starts).
    */
-  snapshot: Snapshot | HandedOff;
+  snapshot: Snapshot | HandedOff | null;
+  /** With a fresh start (`snapshot` null): its mailbox state (HomeDicom.depart). */
+  dicom?: Uint8Array;
   /** argv and environment (answered locally on the guest node). */
   args: string[];
   /** Environment "K=V". */
@@ -114,7 +117,9 @@ export class RemoteContext {
         hash: o.wasmHash,
       }, 10000);
       has.catch(() => {}); // awaited below
-      const snapshot = "handoff" in o.snapshot
+      const snapshot = o.snapshot === null
+        ? null
+        : "handoff" in o.snapshot
         ? { handoff: o.snapshot.handoff }
         : await sendSnapshot(fc, 2, o.snapshot);
       const { have } = await has;
@@ -127,6 +132,7 @@ export class RemoteContext {
         unknown: o.unknown,
         startedAt: o.startedAt,
         locked: o.locked,
+        ...(o.dicom ? { dicom: o.dicom } : {}),
         moduleHash: o.wasmHash,
         module: have === true ? null : 1,
         snapshot,

@@ -38,7 +38,6 @@ import { DicomRouter, type Sink } from "../core/dicom/router.ts";
 import { messagePool, POOL_MIN_BYTES } from "../core/dicom/buffer_pool.ts";
 import { decodeDicomState } from "../core/dicom/state.ts";
 import { FrameConn, type LinkMessage } from "../core/link/frame_conn.ts";
-import type { Snapshot } from "../core/runtime/snapshot.ts";
 import type { Logger } from "./log.ts";
 import { trace } from "../core/dicom/trace.ts";
 
@@ -111,11 +110,11 @@ export class DicomService implements GuestDicom {
   /** See {@linkcode GuestDicom.arrive}. */
   arrive(
     addr: DicomAddr,
-    snapshot: Snapshot,
+    extra: Uint8Array | undefined,
     forward: Forward,
   ): GuestSession | null {
-    if (!snapshot.extra) return null;
-    const state = decodeDicomState(snapshot.extra);
+    if (!extra) return null;
+    const state = decodeDicomState(extra);
     if (state.home) return null;
     let sink: Sink | null = null;
     const session = new GuestSession(

@@ -587,7 +587,10 @@ export class GuestHost {
     }
     const b = m.body as Record<string, unknown>;
     const wasm = this.#module(String(b.moduleHash), b.module, blobs);
-    const snapshot = await this.#snapshotOf(b.snapshot, blobs);
+    // null: a process placed as it starts begins here, never having run.
+    const snapshot = b.snapshot === null
+      ? null
+      : await this.#snapshotOf(b.snapshot, blobs);
     const args = (b.args as string[]) ?? [];
     const env = (b.env as string[]) ?? [];
     const sab = createChannelBuffer();
@@ -597,9 +600,14 @@ export class GuestHost {
         await fc.request("call", { req: bigintsOut(req) }, 24 * 3600 * 1000),
       ) as DeputyResponse;
     // Direct communication: its mailbox came along, device calls stay here.
+    // A fresh start brings its mailbox state along (guest.start's dicom).
     const session = this.#dicom?.arrive(
       { home: fc.peer, pid: Number(b.pid) },
-      snapshot,
+      snapshot
+        ? snapshot.extra
+        : b.dicom instanceof Uint8Array
+        ? b.dicom
+        : undefined,
       forward,
     ) ?? null;
     const server = serveSyncChannel<DeputyRequest, DeputyResponse>(
@@ -617,15 +625,17 @@ export class GuestHost {
       env,
       unknown: (b.unknown as WasiContextOptions["unknown"]) ?? {},
     };
+    const opts = { wasm, importsModule: CONTEXT_IMPORTS_URL, importsOptions };
     let ctx: UserContext;
     try {
-      ctx = await UserContext.resume(snapshot, {
-        wasm,
-        importsModule: CONTEXT_IMPORTS_URL,
-        importsOptions,
-      });
+      ctx = snapshot
+        ? await UserContext.resume(snapshot, opts)
+        : await UserContext.start(opts);
     } catch (e) {
-      session?.leave(snapshot); // it continues at home, with its mailbox
+      // It continues at home, with its mailbox (a fresh start's went
+      // unused here: home took it back).
+      if (snapshot) session?.leave(snapshot);
+      else session?.end();
       throw e;
     }
     ctx.done.finally(() => server.close());
@@ -644,7 +654,7 @@ export class GuestHost {
       name: String(b.name ?? "?"),
       since: Date.now(),
       startedAt: Number(b.startedAt) || Date.now(),
-      memBytes: snapshot.memory.pageCount * 65536,
+      memBytes: (snapshot?.memory.pageCount ?? 0) * 65536,
       locked: b.locked === true,
     });
     this.#log.info(`guest ${b.pid} from node ${fc.peer} arrived (${b.name})`);

@@ -28,12 +28,13 @@ export type Forward = (req: DeputyRequest) => Promise<DeputyResponse>;
 /** What a daemon hosting guests offers them (daemon/dicom_service.ts). */
 export interface GuestDicom {
   /**
-   * A guest arrived with `snapshot`: its session here, or null when its
-   * mailbox stays at home (no state, or route "home").
+   * A guest arrived with `extra` (its snapshot's, or sent with a fresh
+   * start): its session here, or null when its mailbox stays at home (no
+   * state, or route "home").
    */
   arrive(
     addr: DicomAddr,
-    snapshot: Snapshot,
+    extra: Uint8Array | undefined,
     forward: Forward,
   ): GuestSession | null;
 }

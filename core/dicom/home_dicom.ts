@@ -163,14 +163,23 @@ export class HomeDicom implements DeputyDevices {
    * the snapshot gets a copy (for a checkpoint) marked to stay home.
    */
   leave(snapshot: Snapshot, fds: SavedDeviceFd[]): Snapshot {
-    if (!this.#ep) return snapshot;
+    const extra = this.depart(fds);
+    return extra === undefined ? snapshot : { ...snapshot, extra };
+  }
+
+  /**
+   * The state {@linkcode leave} puts in a snapshot (undefined when there
+   * is no endpoint here), for a process that leaves without one: it starts
+   * on another node from its beginning.
+   */
+  depart(fds: SavedDeviceFd[]): Uint8Array | undefined {
+    if (!this.#ep) return undefined;
     if (this.route === "home") {
-      const copy = { ...this.#ep.state(fds), home: true };
-      return { ...snapshot, extra: encodeDicomState(copy) };
+      return encodeDicomState({ ...this.#ep.state(fds), home: true });
     }
     const state = this.#ep.leave(fds);
     this.#ep = null;
-    return { ...snapshot, extra: encodeDicomState(state) };
+    return encodeDicomState(state);
   }
 
   /**
@@ -180,7 +189,7 @@ export class HomeDicom implements DeputyDevices {
    * (the same process, back from a checkpoint after its node was lost).
    */
   arrive(
-    snapshot: Snapshot,
+    snapshot: Pick<Snapshot, "extra">,
     how: "continue" | "resume" | "recover" = "continue",
   ): void {
     if (this.#ep && how === "continue") return;

@@ -90,13 +90,20 @@ Deno.test(
               port: 4701,
             };
             try {
-              const r = await callProc<{ where: number }>(
+              const t0 = performance.now();
+              const r = await callProc<{ where: number; frozenMs: number }>(
                 home.dir,
                 child.pid,
                 "migrate",
                 { to, wait: true },
               );
+              const took = performance.now() - t0;
               assert.equal(r.where, id);
+              // It stood still for part of the request, never longer.
+              assert(
+                r.frozenMs > 0 && r.frozenMs <= took,
+                `frozen ${r.frozenMs} ms of a ${took} ms request`,
+              );
               moves++;
             } catch (e) {
               if (
@@ -193,10 +200,19 @@ Deno.test(
             wait: true,
           });
           await say("on A\n");
-          await callProc(home.dir, child.pid, "migrate", {
-            to: { kind: "node", id: b.id, addr: b.addr, port: 4701 },
-            wait: true,
-          });
+          // Node to node by the command, as a script would.
+          const mig = await runCommand("migrate", [
+            String(child.pid),
+            String(b.id),
+            "--wait",
+            "--json",
+            "--dir",
+            home.dir,
+          ]);
+          assert.equal(mig.code, 0, mig.stderr);
+          const j = JSON.parse(mig.stdout);
+          assert.equal(j.where, "0x2903");
+          assert(j.frozenMs > 0, mig.stdout);
           await say("on B\n");
           const st = await callProc<Status>(home.dir, child.pid, "status");
           assert.equal(st.where, b.id);
@@ -218,6 +234,7 @@ Deno.test(
           const child = await mosrun(home.dir, cwd, [`-${b.id}`, ...args]);
           const st = await callProc<Status>(home.dir, child.pid, "status");
           assert.equal(st.where, b.id);
+          assert.equal(st.migrations, 0, "it started there, it was not moved");
           const mps = await runCommand("mps", ["--dir", home.dir]);
           assert.match(
             mps.stdout,
