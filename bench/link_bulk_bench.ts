@@ -5,9 +5,9 @@
  *
  * - plain TCP: the bytes written from one buffer and read into one buffer
  *   of the full size (where a snapshot must land);
- * - link: the same bytes as blob chunks (core/guest_protocol.ts sendBlob)
- *   over an authenticated FrameConn, assembled into shared memory, as a
- *   migration sends them.
+ * - link: the same bytes as a memory (core/guest_protocol.ts sendMemory)
+ *   over an authenticated FrameConn, assembled in a new process memory, as
+ *   a migration sends them.
  *
  * Usage: deno run -A bench/link_bulk_bench.ts [--quick]
  *        (internal: --recv PORT)
@@ -16,7 +16,8 @@
  */
 
 import { FrameConn } from "../core/link/frame_conn.ts";
-import { BlobAssembler, sendBlob } from "../core/guest_protocol.ts";
+import { BlobAssembler, sendMemory } from "../core/guest_protocol.ts";
+import { PAGE_SIZE } from "../core/runtime/snapshot.ts";
 
 const key = new TextEncoder().encode("bench-link-key-0123456789abcdef-01");
 const HOST = "127.0.0.1";
@@ -53,7 +54,7 @@ async function receiver(port: number): Promise<void> {
   for (let m = await fc.next(); m; m = await fc.next()) {
     if (m.type === "blob") blobs.add(m.body);
     else if (m.type === "done") {
-      const got = blobs.take((m.body as { id: number }).id);
+      const got = blobs.takeMemory((m.body as { id: number }).id).data;
       await fc.reply(m, true, { bytes: got.length, last: got[got.length - 1] });
       blobs = new BlobAssembler();
       blobs.attach(fc);
@@ -105,7 +106,12 @@ for (const mb of sizes) {
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     const bytes = data.subarray(0, mb << 20);
-    await sendBlob(fc, id, bytes, true);
+    const pageCount = bytes.length / PAGE_SIZE;
+    await sendMemory(fc, id, {
+      pageCount,
+      pages: Uint32Array.from({ length: pageCount }, (_, i) => i),
+      data: bytes,
+    });
     const res = await fc.request<{ bytes: number }>("done", { id }, 60000);
     if (res.bytes !== bytes.length) throw new Error("blob size mismatch");
     id++;

@@ -16,11 +16,12 @@
  *
  * Large byte strings travel as chunks of bulk bytes (FrameConn.sendBulk)
  * so no frame exceeds the link's limit. A snapshot travels as three blobs
- * (encoded header, page list, memory data): the memory goes from the
- * snapshot's buffer to the socket and from the socket straight into shared
- * memory at the other end (the link's bulk sink, see
- * {@linkcode BlobAssembler.attach}), with no encoding, checksum or copy of
- * its own (the link MACs every byte already).
+ * (encoded header, page list, memory): the memory's present pages go from
+ * the frozen program's own memory to the socket, and from the socket
+ * straight to their place in a new process memory at the other end (the
+ * link's bulk sink, see {@linkcode BlobAssembler.attach}), which the resume
+ * adopts: no encoding, checksum or copy of its own (the link MACs every
+ * byte already).
  *
  * @module
  */
@@ -30,8 +31,13 @@ import {
   decodeSnapshot,
   encodeSnapshot,
   PAGE_SIZE,
+  pageRuns,
+  runBytes,
   type Snapshot,
+  type SnapshotMemory,
 } from "./runtime/snapshot.ts";
+import { newProcessMemory } from "./runtime/memory_pages.ts";
+import { MAX_MEMORY_PAGES } from "./runtime/wasm_sections.ts";
 
 /**
  * A guest's link ticks when idle this often (ms). The bounds below are
@@ -54,29 +60,65 @@ export const BLOB_CHUNK = 4 * 1024 * 1024;
 /** Largest blob accepted (a snapshot of a 4 GiB memory plus headers). */
 export const MAX_BLOB = 4 * 1024 * 1024 * 1024 + 1024 * 1024;
 
-/**
- * Send `bytes` as blob `id` in chunks; `shared` asks the receiver to
- * assemble it in a SharedArrayBuffer (memory data, handed to a Worker).
- */
+/** Send `bytes` as blob `id` in chunks. */
 export async function sendBlob(
   fc: FrameConn,
   id: number,
   bytes: Uint8Array,
-  shared = false,
 ): Promise<void> {
-  const extra = shared ? { shared: true } : {};
   const total = bytes.length;
-  // Two chunks in flight: the next one's MAC is computed while the peer
-  // reads the last.
-  let last: Promise<void> = Promise.resolve();
+  const chunks = [];
   for (let at = 0; at === 0 || at < total; at += BLOB_CHUNK) {
-    const data = bytes.subarray(at, Math.min(at + BLOB_CHUNK, total));
-    const sent = fc.sendBulk("blob", { id, at, total, ...extra }, data);
+    chunks.push({
+      at,
+      data: bytes.subarray(at, Math.min(at + BLOB_CHUNK, total)),
+    });
+  }
+  await sendChunks(fc, { id, total }, chunks);
+}
+
+/** Send blob chunks, two in flight (the next one's MAC is computed while the peer reads the last). */
+async function sendChunks(
+  fc: FrameConn,
+  head: Record<string, unknown>,
+  chunks: Iterable<{ at: number; data: Uint8Array }>,
+): Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  for (const { at, data } of chunks) {
+    const sent = fc.sendBulk("blob", { ...head, at }, data);
     sent.catch(() => {}); // awaited below or in the next round
     await last;
     last = sent;
   }
   await last;
+}
+
+/**
+ * Send memory `m` as blob `id`: its present pages, each run at its place
+ * in the memory (the receiver assembles it in a new process memory of
+ * `m.pageCount` pages; the pages not sent are zero there).
+ */
+export async function sendMemory(
+  fc: FrameConn,
+  id: number,
+  m: SnapshotMemory,
+): Promise<void> {
+  function* chunks() {
+    for (const [i, j] of pageRuns(m, BLOB_CHUNK / PAGE_SIZE)) {
+      yield { at: m.pages[i] * PAGE_SIZE, data: runBytes(m, i, j) };
+    }
+  }
+  const head = {
+    id,
+    total: m.pageCount * PAGE_SIZE,
+    memory: m.pages.length * PAGE_SIZE,
+  };
+  // A memory of no present pages still announces itself (one empty chunk).
+  await sendChunks(
+    fc,
+    head,
+    m.pages.length ? chunks() : [{ at: 0, data: new Uint8Array(0) }],
+  );
 }
 
 /** Blob ids of a snapshot sent with {@linkcode sendSnapshot}. */
@@ -110,7 +152,7 @@ export async function sendSnapshot(
   m.pages.forEach((p, i) => dv.setUint32(i * 4, p, true));
   await sendBlob(fc, ref.header, header);
   await sendBlob(fc, ref.pages, pages);
-  await sendBlob(fc, ref.data, m.data, true);
+  await sendMemory(fc, ref.data, m);
   return ref;
 }
 
@@ -119,7 +161,7 @@ export function takeSnapshot(blobs: BlobAssembler, ref: unknown): Snapshot {
   const r = ref as Partial<SnapshotRef> | undefined;
   const header = decodeSnapshot(blobs.take(r?.header));
   const pageBytes = blobs.take(r?.pages);
-  const data = blobs.take(r?.data);
+  const { data, memory } = blobs.takeMemory(r?.data);
   if (pageBytes.length % 4 !== 0) throw new Error("malformed page list");
   const n = pageBytes.length / 4;
   const dv = new DataView(
@@ -135,10 +177,10 @@ export function takeSnapshot(blobs: BlobAssembler, ref: unknown): Snapshot {
       throw new Error("snapshot page index out of order or range");
     }
   }
-  if (data.length !== n * PAGE_SIZE) {
-    throw new Error("snapshot memory does not match its page list");
+  if (data.length !== pageCount * PAGE_SIZE) {
+    throw new Error("snapshot memory does not match its page count");
   }
-  return { ...header, memory: { pageCount, pages, data } };
+  return { ...header, memory: { pageCount, pages, data, memory } };
 }
 
 /** Most blobs being assembled at once on one link (a move sends four). */
@@ -146,14 +188,32 @@ export const MAX_PENDING_BLOBS = 8;
 /** Most bytes of blobs being assembled at once on one link. */
 export const MAX_PENDING_BYTES = MAX_BLOB + 256 * 1024 * 1024;
 
+/** A blob being assembled. */
+interface Part {
+  /** Where its bytes go (a memory blob: the whole new memory). */
+  buf: Uint8Array;
+  /** Bytes received. */
+  got: number;
+  /** End of the last chunk placed by the link's sink (see place). */
+  placed: number;
+  /** End of the last chunk received (see add). */
+  lastEnd: number;
+  /** Bytes it is complete with (a memory blob: its present pages). */
+  expect: number;
+  /** A memory blob's process memory (buf is its buffer). */
+  memory?: WebAssembly.Memory;
+}
+
 /**
  * Assembles blobs from `blob` messages. A peer cannot make it hold more
  * than {@linkcode MAX_PENDING_BLOBS} blobs or {@linkcode MAX_PENDING_BYTES}
  * bytes, and chunks must come in order (sendBlob's), so a complete blob
- * has every byte sent.
+ * has every byte sent. A memory blob (`memory`: the bytes it will carry)
+ * is assembled in a new process memory of `total` bytes, each chunk at its
+ * place; the gaps between chunks stay zero.
  */
 export class BlobAssembler {
-  #parts = new Map<number, { buf: Uint8Array; got: number; placed: number }>();
+  #parts = new Map<number, Part>();
   #pendingBytes = 0;
 
   /**
@@ -172,28 +232,29 @@ export class BlobAssembler {
    * malformed, oversized or out-of-order chunk.
    */
   place(body: unknown): Uint8Array {
-    const b = body as { id?: unknown; at?: unknown; bulk?: unknown };
+    const b = body as { at?: unknown; bulk?: unknown };
     const p = this.#part(body, b?.bulk);
     // Beyond `placed`: chunks read before this sink was attached are
     // queued for add(), which checks the order.
-    if ((b.at as number) < p.placed) throw new Error("blob chunk out of order");
     const at = b.at as number;
+    if (at < p.placed) throw new Error("blob chunk out of order");
     p.placed = at + (b.bulk as number);
     return p.buf.subarray(at, p.placed);
   }
 
-  #part(body: unknown, length: unknown) {
+  #part(body: unknown, length: unknown): Part {
     const b = body as {
       id?: unknown;
       at?: unknown;
       total?: unknown;
-      shared?: unknown;
+      memory?: unknown;
     };
     if (
       !Number.isSafeInteger(b?.id) || !Number.isSafeInteger(b.at) ||
       !Number.isSafeInteger(b.total) || !Number.isSafeInteger(length) ||
       (b.total as number) > MAX_BLOB || (b.at as number) < 0 ||
-      (b.at as number) + (length as number) > (b.total as number)
+      (b.at as number) + (length as number) > (b.total as number) ||
+      (b.memory !== undefined && !Number.isSafeInteger(b.memory))
     ) {
       throw new Error("malformed blob chunk");
     }
@@ -206,17 +267,22 @@ export class BlobAssembler {
       ) {
         throw new Error("too many blobs pending on this link");
       }
+      p = b.memory === undefined
+        ? {
+          buf: new Uint8Array(total),
+          got: 0,
+          placed: 0,
+          lastEnd: 0,
+          expect: total,
+        }
+        : newMemoryPart(total, b.memory as number);
       this.#pendingBytes += total;
-      p = {
-        buf: b.shared === true
-          ? new Uint8Array(new SharedArrayBuffer(total))
-          : new Uint8Array(total),
-        got: 0,
-        placed: 0,
-      };
       this.#parts.set(b.id as number, p);
     }
-    if (p.buf.length !== b.total) throw new Error("blob chunk of another size");
+    if (
+      p.buf.length !== b.total ||
+      (p.memory !== undefined) !== (b.memory !== undefined)
+    ) throw new Error("blob chunk of another size or kind");
     return p;
   }
 
@@ -226,24 +292,61 @@ export class BlobAssembler {
     const data = b?.bulk;
     if (!(data instanceof Uint8Array)) throw new Error("malformed blob chunk");
     const p = this.#part(body, data.length);
-    if (b.at !== p.got) throw new Error("blob chunk out of order");
     const at = b.at as number;
+    // In order: contiguous, or (memory) past the last chunk.
+    if (p.memory ? at < p.lastEnd : at !== p.got) {
+      throw new Error("blob chunk out of order");
+    }
+    if (p.got + data.length > p.expect) {
+      throw new Error("blob longer than announced");
+    }
     // Placed by the link's sink already, or copied here.
     if (data.buffer !== p.buf.buffer || data.byteOffset !== at) {
       p.buf.set(data, at);
     }
     p.got += data.length;
-    p.placed = Math.max(p.placed, p.got);
+    p.lastEnd = at + data.length;
+    p.placed = Math.max(p.placed, p.lastEnd);
   }
 
   /** Take a complete blob out; throws when it is missing or incomplete. */
   take(id: unknown): Uint8Array {
+    const p = this.#done(id);
+    if (p.memory) throw new Error("blob missing or incomplete");
+    return p.buf;
+  }
+
+  /** Take a complete memory blob out: the memory and its bytes. */
+  takeMemory(id: unknown): { memory: WebAssembly.Memory; data: Uint8Array } {
+    const p = this.#done(id);
+    if (!p.memory) throw new Error("memory blob missing or incomplete");
+    return { memory: p.memory, data: p.buf };
+  }
+
+  #done(id: unknown): Part {
     const p = typeof id === "number" ? this.#parts.get(id) : undefined;
-    if (!p || p.got !== p.buf.length) {
+    if (!p || p.got !== p.expect) {
       throw new Error("blob missing or incomplete");
     }
     this.#parts.delete(id as number);
     this.#pendingBytes -= p.buf.length;
-    return p.buf;
+    return p;
   }
+}
+
+/** A memory blob's part: a new process memory of `total` bytes. */
+function newMemoryPart(total: number, expect: number): Part {
+  if (
+    total % PAGE_SIZE !== 0 || total / PAGE_SIZE > MAX_MEMORY_PAGES ||
+    expect < 0 || expect > total
+  ) throw new Error("malformed memory blob");
+  const memory = newProcessMemory(total / PAGE_SIZE);
+  return {
+    buf: new Uint8Array(memory.buffer),
+    got: 0,
+    placed: 0,
+    lastEnd: 0,
+    expect,
+    memory,
+  };
 }

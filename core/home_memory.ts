@@ -9,8 +9,14 @@
  */
 
 import { join } from "node:path";
+import { writeAll } from "./frame_decoder.ts";
 import { parseMeminfo } from "./load.ts";
-import type { Snapshot } from "./runtime/snapshot.ts";
+import {
+  PAGE_SIZE,
+  pageRuns,
+  runBytes,
+  type Snapshot,
+} from "./runtime/snapshot.ts";
 
 /** How a home judges and uses its memory. */
 export interface HomeMemory {
@@ -86,12 +92,25 @@ export async function parkUntilRoom(
   sleep: (ms: number) => Promise<void> = (ms) =>
     new Promise((r) => setTimeout(r, ms)),
 ): Promise<boolean> {
-  const bytes = snap.memory.data.length;
+  const bytes = snap.memory.pages.length * PAGE_SIZE;
   if (hasRoom(m, bytes)) return false;
   await Deno.mkdir(m.dir, { recursive: true, mode: 0o700 });
   const path = join(m.dir, `parked-${Deno.pid}-${crypto.randomUUID()}`);
-  await Deno.writeFile(path, snap.memory.data, { mode: 0o600 });
+  // Its present pages, in order (a whole memory is not copied first).
+  const file = await Deno.open(path, {
+    write: true,
+    createNew: true,
+    mode: 0o600,
+  });
+  try {
+    for (const [i, j] of pageRuns(snap.memory)) {
+      await writeAll(file, runBytes(snap.memory, i, j));
+    }
+  } finally {
+    file.close();
+  }
   snap.memory.data = new Uint8Array(0);
+  snap.memory.memory = undefined;
   onPark(path);
   try {
     do {
@@ -103,7 +122,7 @@ export async function parkUntilRoom(
         `parked memory ${path} is damaged (${back.length} bytes)`,
       );
     }
-    // Handed to a Worker next: shared, as a snapshot taken there would be.
+    // Compact now; a shared buffer, so a Worker gets it uncopied.
     const data = new Uint8Array(new SharedArrayBuffer(bytes));
     data.set(back);
     snap.memory.data = data;

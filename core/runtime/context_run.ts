@@ -7,8 +7,8 @@
  */
 
 import type { ImportsFactory } from "./imports_factory.ts";
-import { restorePages } from "./memory_pages.ts";
-import { captureSharedPages } from "./shared_pages.ts";
+import { liveMemory, memoryFor } from "./memory_pages.ts";
+import { MEMORY_IMPORT } from "./wasm_sections.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
 import { continuationIds } from "./resume_cache.ts";
 import { FLAGS_EXPORT, RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
@@ -118,6 +118,17 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
     resuming: req.snapshot !== undefined,
   });
   imports[RUNTIME_MODULE] = rt.imports(module);
+  if (req.snapshot) {
+    // The resume module imports its memory: the snapshot's own, adopted
+    // as it is (or one built from a compact copy).
+    try {
+      imports[MEMORY_IMPORT.module] = {
+        [MEMORY_IMPORT.name]: memoryFor(req.snapshot.memory),
+      };
+    } catch (e) {
+      return { kind: "error", message: `resume: ${(e as Error).message}` };
+    }
+  }
   try {
     instance = await WebAssembly.instantiate(module, imports);
   } catch (e) {
@@ -127,7 +138,6 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   const ex = instance.exports;
   if (req.snapshot) {
     try {
-      restorePages(memory(), req.snapshot.memory);
       restoreGlobals(ex, info.globals, req.snapshot.globals);
     } catch (e) {
       return { kind: "error", message: `resume: ${(e as Error).message}` };
@@ -154,7 +164,8 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   const unwoundAt = now();
   const snapshot: Snapshot = {
     moduleHash: req.moduleHash,
-    memory: captureSharedPages(memory().buffer as ArrayBuffer),
+    // Handed over whole, not copied: nothing runs in it any more.
+    memory: liveMemory(memory()),
     globals: info.globals.map((g) => ({
       name: g.name,
       type: g.type as SnapshotGlobal["type"],

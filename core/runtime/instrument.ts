@@ -63,6 +63,7 @@ import {
   appendCustomSection,
   appendSharedPageMemory,
   hasWasmHeader,
+  shareFirstMemory,
 } from "./wasm_sections.ts";
 export { readInstrumentInfo } from "./instrument_info.ts";
 
@@ -963,6 +964,20 @@ export function emitNamed(m: binaryen.Module): Uint8Array {
   }
 }
 
+/** `wasm` with its memory shared; InstrumentError if it has none of its own. */
+function sharedMemoryOf(wasm: Uint8Array): Uint8Array {
+  try {
+    return shareFirstMemory(wasm);
+  } catch (e) {
+    throw new InstrumentError(
+      "unsupported",
+      `unsupported: ${
+        (e as Error).message
+      } (the module must define its memory)`,
+    );
+  }
+}
+
 /**
  * Instrument a WASI command (see the module doc). Throws InstrumentError
  * for "not wasm", "not a WASI command" and unsupported constructs.
@@ -1041,7 +1056,9 @@ export function instrument(
       entry: ENTRY,
       counts,
     };
-    let out = emitNamed(m);
+    // Shared: a frozen program's memory goes to the thread that sends or
+    // resumes it as it is, not as a copy.
+    let out = sharedMemoryOf(emitNamed(m));
     out = appendCustomSection(out, FLAT_SECTION, flat);
     out = appendCustomSection(
       out,

@@ -1,11 +1,21 @@
 /**
- * Copy linear memory into a snapshot with all-zero pages left out, and
- * back into a fresh instance's memory.
+ * A frozen program's linear memory, and the memory a resume runs in.
+ *
+ * A program's memory is shared (instrument.ts makes it so), so a freeze
+ * hands it over whole, without a copy, with the list of its pages that are
+ * not all zero (only those are sent or written). A resume adopts such a
+ * memory as it is, or builds one from a compact copy (a checkpoint file).
  *
  * @module
  */
 
-import { PAGE_SIZE, type SnapshotMemory } from "./snapshot.ts";
+import { MAX_MEMORY_PAGES } from "./wasm_sections.ts";
+import {
+  PAGE_SIZE,
+  pageRuns,
+  runBytes,
+  type SnapshotMemory,
+} from "./snapshot.ts";
 
 const WORDS = PAGE_SIZE / 4;
 
@@ -23,66 +33,58 @@ function pageIsZero(words: Int32Array, page: number): boolean {
   return true;
 }
 
-/**
- * The non-zero pages of `buffer`, copied into a buffer from `alloc` (plain
- * by default; shared_pages.ts passes shared memory).
- */
-export function capturePages(
-  buffer: ArrayBuffer,
-  alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
-): SnapshotMemory {
+/** Indexes of the pages of `buffer` that are not all zero. */
+export function presentPages(buffer: ArrayBufferLike): Uint32Array {
   const pageCount = buffer.byteLength / PAGE_SIZE;
   const words = new Int32Array(buffer);
   const present: number[] = [];
   for (let p = 0; p < pageCount; p++) {
     if (!pageIsZero(words, p)) present.push(p);
   }
-  const data = alloc(present.length * PAGE_SIZE);
-  // One copy per run of consecutive present pages.
-  for (let i = 0; i < present.length;) {
-    let j = i + 1;
-    while (j < present.length && present[j] === present[j - 1] + 1) j++;
-    data.set(
-      new Uint8Array(buffer, present[i] * PAGE_SIZE, (j - i) * PAGE_SIZE),
-      i * PAGE_SIZE,
-    );
-    i = j;
-  }
-  return { pageCount, pages: Uint32Array.from(present), data };
+  return Uint32Array.from(present);
 }
 
 /**
- * Make `memory` equal to the snapshot: grow it to the snapshot's size,
- * zero the pages the snapshot leaves out (data segments wrote some) and
- * copy the present ones.
+ * A frozen program's `memory` as a snapshot's, whole: no byte is copied.
+ * The program must not run in it any more.
  */
-export function restorePages(
-  memory: WebAssembly.Memory,
-  m: SnapshotMemory,
-): void {
-  const have = memory.buffer.byteLength / PAGE_SIZE;
-  if (m.pageCount < have) {
-    throw new RangeError(
-      `snapshot memory (${m.pageCount} pages) is smaller than the module's initial memory (${have})`,
-    );
-  }
-  if (m.pageCount > have) memory.grow(m.pageCount - have);
-  const bytes = new Uint8Array(memory.buffer);
-  const words = new Int32Array(memory.buffer);
-  let next = 0;
-  for (let p = 0; p < have; p++) {
-    if (next < m.pages.length && m.pages[next] === p) {
-      next++;
-      continue;
-    }
-    if (!pageIsZero(words, p)) {
-      bytes.fill(0, p * PAGE_SIZE, (p + 1) * PAGE_SIZE);
-    }
-  }
-  m.pages.forEach((p, i) => {
-    bytes.set(
-      m.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
-      p * PAGE_SIZE,
-    );
+export function liveMemory(memory: WebAssembly.Memory): SnapshotMemory {
+  const buffer = memory.buffer;
+  return {
+    pageCount: buffer.byteLength / PAGE_SIZE,
+    pages: presentPages(buffer),
+    data: new Uint8Array(buffer),
+    memory,
+  };
+}
+
+/** A new shared memory of `pages` pages, as a program's memory is. */
+export function newProcessMemory(pages: number): WebAssembly.Memory {
+  return new WebAssembly.Memory({
+    initial: pages,
+    maximum: MAX_MEMORY_PAGES,
+    shared: true,
   });
+}
+
+/**
+ * The memory a resume of `m` runs in: the snapshot's own when it holds one
+ * whole, else a new one with the present pages copied in.
+ */
+export function memoryFor(m: SnapshotMemory): WebAssembly.Memory {
+  if (m.memory) {
+    if (m.memory.buffer.byteLength !== m.pageCount * PAGE_SIZE) {
+      throw new RangeError("snapshot memory changed size since the freeze");
+    }
+    return m.memory;
+  }
+  if (!(m.pageCount <= MAX_MEMORY_PAGES)) {
+    throw new RangeError(`snapshot memory of ${m.pageCount} pages`);
+  }
+  const memory = newProcessMemory(m.pageCount);
+  const bytes = new Uint8Array(memory.buffer);
+  for (const [i, j] of pageRuns(m)) {
+    bytes.set(runBytes(m, i, j), m.pages[i] * PAGE_SIZE);
+  }
+  return memory;
 }

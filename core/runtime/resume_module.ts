@@ -25,7 +25,11 @@ import {
   RT,
   RUNTIME_MODULE,
 } from "./runtime_abi.ts";
-import { getCustomSection, stripCustomSections } from "./wasm_sections.ts";
+import {
+  getCustomSection,
+  importFirstMemory,
+  stripCustomSections,
+} from "./wasm_sections.ts";
 import { InstrumentError } from "./instrument_error.ts";
 
 /** Where a saved frame stopped. */
@@ -453,7 +457,8 @@ export function buildResumeModule(
         "resume module does not validate",
       );
     }
-    return { wasm: run.emitBinary(), contIds };
+    // It adopts the memory the snapshot is in (context_run.ts), as it is.
+    return { wasm: importFirstMemory(run.emitBinary()), contIds };
   } finally {
     flat.dispose();
     run.dispose();

@@ -20,7 +20,7 @@
  */
 
 /** Bumped whenever the instrumented code or frame format changes. */
-export const INSTRUMENTER_VERSION = "dmosix-instrument-2";
+export const INSTRUMENTER_VERSION = "dmosix-instrument-3";
 
 /** Import module of the runtime's functions. */
 export const RUNTIME_MODULE = "dmosix";

@@ -29,14 +29,51 @@ import type { WasmValType } from "./runtime_abi.ts";
 /** Bytes in a wasm page. */
 export const PAGE_SIZE = 65536;
 
-/** Memory with all-zero pages left out. */
+/**
+ * Linear memory: the pages that are not all zero, either copied out
+ * (compact) or, for a frozen program, its memory itself (whole).
+ */
 export interface SnapshotMemory {
   /** Size of the memory in pages. */
   pageCount: number;
-  /** Indexes of the pages present in `data`, increasing. */
+  /** Indexes of the pages that are not all zero, increasing. */
   pages: Uint32Array;
-  /** The present pages, PAGE_SIZE bytes each, in `pages` order. */
+  /**
+   * Compact: the present pages, PAGE_SIZE bytes each, in `pages` order.
+   * Whole (with `memory`): the memory's buffer, page p at p * PAGE_SIZE.
+   */
   data: Uint8Array;
+  /**
+   * The program's own (shared) memory, when the snapshot holds it whole
+   * rather than a copy: a resume adopts it as it is (context_run.ts), so
+   * it must not change while the snapshot is in use.
+   */
+  memory?: WebAssembly.Memory;
+}
+
+/**
+ * Runs of consecutive present pages: [i, j) ranges of indexes into
+ * `m.pages`, at most `maxPages` long.
+ */
+export function* pageRuns(
+  m: SnapshotMemory,
+  maxPages = Infinity,
+): Generator<[number, number]> {
+  const n = m.pages.length;
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    while (
+      j < n && j - i < maxPages && m.pages[j] === m.pages[j - 1] + 1
+    ) j++;
+    yield [i, j];
+    i = j;
+  }
+}
+
+/** The bytes of present pages i..j-1 (consecutive pages, see pageRuns). */
+export function runBytes(m: SnapshotMemory, i: number, j: number): Uint8Array {
+  const at = m.memory ? m.pages[i] : i;
+  return m.data.subarray(at * PAGE_SIZE, (at + j - i) * PAGE_SIZE);
 }
 
 /** One mutable global, as bits (f32 in an i32, f64 in an i64). */
@@ -117,7 +154,11 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   const enc = new TextEncoder();
   const names = s.globals.map((g) => enc.encode(g.name));
   const nPages = s.memory.pages.length;
-  if (s.memory.data.length !== nPages * PAGE_SIZE) {
+  const dataBytes = nPages * PAGE_SIZE;
+  if (
+    s.memory.data.length !==
+      (s.memory.memory ? s.memory.pageCount * PAGE_SIZE : dataBytes)
+  ) {
     throw new RangeError("memory data length does not match the page list");
   }
   let meta = 4 * nPages;
@@ -125,7 +166,7 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   for (const f of s.frames) meta += 12 + 9 * f.values.length;
   if (s.extra) meta += 4 + s.extra.length;
   const dataStart = Math.ceil((HEADER + meta) / 8) * 8;
-  const total = dataStart + s.memory.data.length + 32;
+  const total = dataStart + dataBytes + 32;
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);
   out.set(MAGIC, 0);
@@ -165,7 +206,9 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
     dv.setUint32(p, s.extra.length, true);
     out.set(s.extra, p + 4);
   }
-  out.set(s.memory.data, dataStart);
+  for (const [i, j] of pageRuns(s.memory)) {
+    out.set(runBytes(s.memory, i, j), dataStart + i * PAGE_SIZE);
+  }
   out.set(sha256(out.subarray(0, total - 32)), total - 32);
   return out;
 }

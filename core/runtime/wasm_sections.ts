@@ -148,3 +148,174 @@ export function appendSharedPageMemory(bytes: Uint8Array): Uint8Array {
   out.set(bytes.subarray(mem.end), mem.start + section.length);
   return out;
 }
+
+/** Where the resume module imports the process's memory from. */
+export const MEMORY_IMPORT = { module: "dmosix:memory", name: "memory" };
+
+/** Largest memory of a process, in 64 KiB pages (a wasm32 memory's limit). */
+export const MAX_MEMORY_PAGES = 65536;
+
+/** A memory type (limits): shared, `min` pages, max {@linkcode MAX_MEMORY_PAGES}. */
+function sharedLimits(min: number): number[] {
+  return [0x03, ...leb(min), ...leb(MAX_MEMORY_PAGES)];
+}
+
+/** Read a memory type (limits) at `pos`: its minimum and the end. */
+function readLimits(bytes: Uint8Array, pos: number): [number, number] {
+  const flags = bytes[pos++];
+  if (flags > 0x03) {
+    throw new RangeError("unsupported memory limits (memory64?)");
+  }
+  const [min, afterMin] = readU32Leb(bytes, pos);
+  pos = afterMin;
+  if (flags & 0x01) pos = readU32Leb(bytes, pos)[1];
+  return [min, pos];
+}
+
+function concat(parts: (Uint8Array | number[])[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** `bytes` with the range `s` replaced by a section `id` of `payload` (nothing if null). */
+function replaceSection(
+  bytes: Uint8Array,
+  s: { start: number; end: number },
+  id: number,
+  payload: Uint8Array | null,
+): Uint8Array {
+  return concat([
+    bytes.subarray(0, s.start),
+    ...(payload === null ? [] : [[id, ...leb(payload.length)], payload]),
+    bytes.subarray(s.end),
+  ]);
+}
+
+/** The memory section and its first memory's minimum and bounds. */
+function firstMemory(bytes: Uint8Array) {
+  const mem = listSections(bytes).find((s) => s.id === 5);
+  if (mem === undefined) throw new RangeError("module defines no memory");
+  const [count, afterCount] = readU32Leb(bytes, mem.payloadStart);
+  if (count < 1) throw new RangeError("module defines no memory");
+  const [min, afterFirst] = readLimits(bytes, afterCount);
+  return { mem, count, min, rest: bytes.subarray(afterFirst, mem.end) };
+}
+
+/**
+ * `bytes` with its first memory (index 0) made shared, with the largest
+ * maximum: the thread that runs the program can then hand its memory to
+ * another without copying it.
+ */
+export function shareFirstMemory(bytes: Uint8Array): Uint8Array {
+  const { mem, count, min, rest } = firstMemory(bytes);
+  return replaceSection(
+    bytes,
+    mem,
+    5,
+    concat([leb(count), sharedLimits(min), rest]),
+  );
+}
+
+/**
+ * `bytes` with its first memory imported (as {@linkcode MEMORY_IMPORT},
+ * shared) instead of defined, and its active data segments made passive:
+ * instantiating it then adopts a memory that holds a process's state
+ * already, and writes nothing into it. Other memories keep their indices
+ * (imported memories come first).
+ */
+export function importFirstMemory(bytes: Uint8Array): Uint8Array {
+  const { mem, count, min, rest } = firstMemory(bytes);
+  let out = replaceSection(
+    bytes,
+    mem,
+    5,
+    count === 1 ? null : concat([leb(count - 1), rest]),
+  );
+  const enc = new TextEncoder();
+  const mod = enc.encode(MEMORY_IMPORT.module);
+  const name = enc.encode(MEMORY_IMPORT.name);
+  const entry = concat([
+    leb(mod.length),
+    mod,
+    leb(name.length),
+    name,
+    [0x02],
+    sharedLimits(min),
+  ]);
+  const secs = listSections(out);
+  const imp = secs.find((s) => s.id === 2);
+  if (imp) {
+    const [n, afterN] = readU32Leb(out, imp.payloadStart);
+    out = replaceSection(
+      out,
+      imp,
+      2,
+      concat([leb(n + 1), out.subarray(afterN, imp.end), entry]),
+    );
+  } else {
+    // The import section follows the type section (or comes first).
+    const at = secs.find((s) => s.id === 1)?.end ?? 8;
+    out = replaceSection(
+      out,
+      { start: at, end: at },
+      2,
+      concat([leb(1), entry]),
+    );
+  }
+  return passiveData(out);
+}
+
+/** Skip a constant expression (a data segment's offset) at `pos`; its end. */
+function skipConstExpr(bytes: Uint8Array, pos: number): number {
+  for (;;) {
+    if (pos >= bytes.length) throw new RangeError("truncated expression");
+    const op = bytes[pos++];
+    if (op === 0x0b) return pos; // end
+    if (op === 0x41 || op === 0x42 || op === 0x23) {
+      // i32.const, i64.const, global.get: one LEB128 immediate
+      do {
+        if (pos >= bytes.length) throw new RangeError("truncated LEB128");
+      } while (bytes[pos++] & 0x80);
+    } else if (!(op >= 0x6a && op <= 0x6c) && !(op >= 0x7c && op <= 0x7e)) {
+      // Only add, sub and mul besides (extended constant expressions).
+      throw new RangeError(`unsupported data segment offset (opcode ${op})`);
+    }
+  }
+}
+
+/** `bytes` with every active data segment of memory 0 made passive. */
+function passiveData(bytes: Uint8Array): Uint8Array {
+  const data = listSections(bytes).find((s) => s.id === 11);
+  if (data === undefined) return bytes;
+  let [n, pos] = readU32Leb(bytes, data.payloadStart);
+  const parts: (Uint8Array | number[])[] = [leb(n)];
+  for (; n > 0; n--) {
+    const start = pos;
+    const [flag, afterFlag] = readU32Leb(bytes, pos);
+    let body = afterFlag;
+    let memidx = 0;
+    if (flag === 0) body = skipConstExpr(bytes, afterFlag);
+    else if (flag === 2) {
+      const [idx, afterIdx] = readU32Leb(bytes, afterFlag);
+      memidx = idx;
+      body = skipConstExpr(bytes, afterIdx);
+    } else if (flag !== 1) {
+      throw new RangeError(`unknown data segment kind ${flag}`);
+    }
+    const [len, afterLen] = readU32Leb(bytes, body);
+    pos = afterLen + len;
+    if (pos > data.end) throw new RangeError("truncated data segment");
+    // Passive: flag 1, then the bytes; another memory's segment as it was.
+    parts.push(
+      flag === 1 || memidx !== 0
+        ? bytes.subarray(start, pos)
+        : concat([[0x01], bytes.subarray(body, pos)]),
+    );
+  }
+  return replaceSection(bytes, data, 11, concat(parts));
+}

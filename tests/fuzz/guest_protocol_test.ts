@@ -174,6 +174,21 @@ Deno.test("BlobAssembler never holds more than its limits, however large the ann
   throws(() => b2.take(0), /missing or incomplete/);
 });
 
+/** The chunks sendSnapshot sends for memory `m` as blob `id` (one per page). */
+function memoryChunksOf(id: number, m: Snapshot["memory"]) {
+  const head = {
+    id,
+    total: m.pageCount * PAGE_SIZE,
+    memory: m.pages.length * PAGE_SIZE,
+  };
+  const out = [...m.pages].map((p, i) => ({
+    ...head,
+    at: p * PAGE_SIZE,
+    bulk: m.data.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
+  }));
+  return out.length ? out : [{ ...head, at: 0, bulk: new Uint8Array(0) }];
+}
+
 Deno.test("takeSnapshot throws only documented errors on mutated blobs and refs", async () => {
   const cfg = fuzzConfig(1000);
   const stats = new FuzzStats();
@@ -188,20 +203,42 @@ Deno.test("takeSnapshot throws only documented errors on mutated blobs and refs"
       },
     });
     const pages = new Uint8Array(s.memory.pages.buffer.slice(0));
-    let parts = [header, pages, s.memory.data];
     const kind = r.int(4);
+    // Blob ids of header, page list and memory (kind 2: mixed up).
+    const ids = kind === 2 ? [10 + r.int(3), 10 + r.int(3), 10 + r.int(3)] : [
+      10,
+      11,
+      12,
+    ];
+    let byteParts = [header, pages];
+    let mem = memoryChunksOf(ids[2], s.memory);
     if (kind === 1) {
       const i = r.int(3);
-      parts = parts.map((p, j) =>
-        j === i ? mutate(r, p, { maxLength: p.length + 64 }) : p
-      );
-    } else if (kind === 2) {
-      parts = [parts[r.int(3)], parts[r.int(3)], parts[r.int(3)]];
+      if (i < 2) {
+        byteParts = byteParts.map((p, j) =>
+          j === i ? mutate(r, p, { maxLength: p.length + 64 }) : p
+        );
+      } else {
+        // A page lost, cut short, or moved.
+        const c = r.int(mem.length);
+        const how = r.int(3);
+        if (how === 0) mem = mem.filter((_, k) => k !== c);
+        else if (how === 1) {
+          mem[c] = { ...mem[c], bulk: mem[c].bulk.subarray(0, r.int(100)) };
+        } else {
+          mem[c] = { ...mem[c], at: mem[c].at + PAGE_SIZE * (r.int(3) - 1) };
+        }
+      }
     }
     const blobs = new BlobAssembler();
-    parts.forEach((p, i) => {
-      for (const c of chunksOf(10 + i, p, BLOB_CHUNK)) blobs.add(c);
-    });
+    const chunks = [
+      ...chunksOf(ids[0], byteParts[0], BLOB_CHUNK),
+      ...chunksOf(ids[1], byteParts[1], BLOB_CHUNK),
+      ...mem,
+    ];
+    for (const c of chunks) {
+      expectOnly("add", () => blobs.add(c), isDocumented);
+    }
     const ref = kind === 3
       ? r.pick<unknown>([
         null,
@@ -218,7 +255,8 @@ Deno.test("takeSnapshot throws only documented errors on mutated blobs and refs"
     );
     if (out.ok) {
       const t = out.value;
-      equal(t.memory.data.length, t.memory.pages.length * PAGE_SIZE);
+      equal(t.memory.data.length, t.memory.pageCount * PAGE_SIZE);
+      ok(t.memory.memory instanceof WebAssembly.Memory);
       t.memory.pages.forEach((p) => ok(p < t.memory.pageCount));
       stats.add(kind === 0 ? "intact" : "accepted");
     } else stats.add(`refused-${kind}`);

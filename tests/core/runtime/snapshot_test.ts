@@ -8,19 +8,20 @@ import {
   snapshotLength,
 } from "../../../core/runtime/snapshot.ts";
 import {
-  capturePages,
-  restorePages,
+  liveMemory,
+  memoryFor,
+  newProcessMemory,
 } from "../../../core/runtime/memory_pages.ts";
 
 function sample(): Snapshot {
-  const memory = new WebAssembly.Memory({ initial: 6 });
+  const memory = newProcessMemory(6);
   const bytes = new Uint8Array(memory.buffer);
   bytes[0] = 1;
   bytes[3 * PAGE_SIZE + 17] = 0xab;
   bytes[6 * PAGE_SIZE - 1] = 0xcd;
   return {
     moduleHash: "ab".repeat(32),
-    memory: capturePages(memory.buffer as ArrayBuffer),
+    memory: liveMemory(memory),
     globals: [
       { name: "__stack_pointer", type: "i32", bits: -16 },
       { name: "big", type: "i64", bits: -(2n ** 63n) },
@@ -34,21 +35,35 @@ function sample(): Snapshot {
   };
 }
 
-Deno.test("capturePages keeps only non-zero pages and restorePages puts them back", () => {
+Deno.test("liveMemory lists the non-zero pages of a memory it does not copy; a resume adopts it", () => {
   const s = sample();
   deepEqual([...s.memory.pages], [0, 3, 5]);
   deepEqual(s.memory.pageCount, 6);
-  const target = new WebAssembly.Memory({ initial: 2 });
-  new Uint8Array(target.buffer)[PAGE_SIZE + 5] = 9; // e.g. a data segment
-  restorePages(target, s.memory);
-  const b = new Uint8Array(target.buffer);
-  deepEqual(target.buffer.byteLength, 6 * PAGE_SIZE);
+  ok(s.memory.data.buffer === s.memory.memory!.buffer);
+  ok(memoryFor(s.memory) === s.memory.memory);
+});
+
+Deno.test("memoryFor builds a memory from a compact snapshot, the other pages zero", () => {
+  const d = decodeSnapshot(encodeSnapshot(sample()));
+  deepEqual(d.memory.memory, undefined);
+  deepEqual(d.memory.data.length, 3 * PAGE_SIZE);
+  const m = memoryFor(d.memory);
+  ok(m.buffer instanceof SharedArrayBuffer);
+  const b = new Uint8Array(m.buffer);
+  deepEqual(m.buffer.byteLength, 6 * PAGE_SIZE);
   deepEqual([
     b[0],
     b[PAGE_SIZE + 5],
     b[3 * PAGE_SIZE + 17],
     b[6 * PAGE_SIZE - 1],
   ], [1, 0, 0xab, 0xcd]);
+  deepEqual(b.reduce((n, v) => n + (v ? 1 : 0), 0), 3);
+});
+
+Deno.test("memoryFor refuses a whole memory that grew after the freeze", () => {
+  const s = sample();
+  s.memory.memory!.grow(1);
+  throws(() => memoryFor(s.memory), RangeError);
 });
 
 Deno.test("a snapshot survives encode and decode exactly", () => {
@@ -59,7 +74,13 @@ Deno.test("a snapshot survives encode and decode exactly", () => {
   deepEqual(d.frames, s.frames);
   deepEqual([...d.memory.pages], [...s.memory.pages]);
   deepEqual(d.memory.pageCount, 6);
-  ok(d.memory.data.every((v, i) => v === s.memory.data[i]));
+  // Compact after decoding: the present pages only, in order.
+  const pages = [...s.memory.pages].map((p) =>
+    s.memory.data.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE)
+  );
+  pages.forEach((page, i) =>
+    ok(page.every((v, k) => v === d.memory.data[i * PAGE_SIZE + k]))
+  );
 });
 
 Deno.test("an encoded snapshot can be embedded and found by its length", () => {
