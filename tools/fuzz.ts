@@ -15,6 +15,8 @@
  * @module
  */
 
+import { concatBytes } from "../core/bytes.ts";
+
 /** A seeded source of randomness. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -385,13 +387,7 @@ export function mutateWith(
 
 /** Concatenate byte arrays into a new one. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Tokens that break line-oriented parsers (maps, numbers, addresses). */

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { concatBytes } from "../bytes.ts";
+
 /** One section of a module: its id, payload bounds and (custom) name. */
 export interface WasmSection {
   /** Section id (0 = custom). */
@@ -172,16 +174,6 @@ function readLimits(bytes: Uint8Array, pos: number): [number, number] {
   return [min, pos];
 }
 
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** `bytes` with the range `s` replaced by a section `id` of `payload` (nothing if null). */
 function replaceSection(
   bytes: Uint8Array,
@@ -189,7 +181,7 @@ function replaceSection(
   id: number,
   payload: Uint8Array | null,
 ): Uint8Array {
-  return concat([
+  return concatBytes([
     bytes.subarray(0, s.start),
     ...(payload === null ? [] : [[id, ...leb(payload.length)], payload]),
     bytes.subarray(s.end),
@@ -217,7 +209,7 @@ export function shareFirstMemory(bytes: Uint8Array): Uint8Array {
     bytes,
     mem,
     5,
-    concat([leb(count), sharedLimits(min), rest]),
+    concatBytes([leb(count), sharedLimits(min), rest]),
   );
 }
 
@@ -234,12 +226,12 @@ export function importFirstMemory(bytes: Uint8Array): Uint8Array {
     bytes,
     mem,
     5,
-    count === 1 ? null : concat([leb(count - 1), rest]),
+    count === 1 ? null : concatBytes([leb(count - 1), rest]),
   );
   const enc = new TextEncoder();
   const mod = enc.encode(MEMORY_IMPORT.module);
   const name = enc.encode(MEMORY_IMPORT.name);
-  const entry = concat([
+  const entry = concatBytes([
     leb(mod.length),
     mod,
     leb(name.length),
@@ -255,7 +247,7 @@ export function importFirstMemory(bytes: Uint8Array): Uint8Array {
       out,
       imp,
       2,
-      concat([leb(n + 1), out.subarray(afterN, imp.end), entry]),
+      concatBytes([leb(n + 1), out.subarray(afterN, imp.end), entry]),
     );
   } else {
     // The import section follows the type section (or comes first).
@@ -264,7 +256,7 @@ export function importFirstMemory(bytes: Uint8Array): Uint8Array {
       out,
       { start: at, end: at },
       2,
-      concat([leb(1), entry]),
+      concatBytes([leb(1), entry]),
     );
   }
   return passiveData(out);
@@ -314,8 +306,8 @@ function passiveData(bytes: Uint8Array): Uint8Array {
     parts.push(
       flag === 1 || memidx !== 0
         ? bytes.subarray(start, pos)
-        : concat([[0x01], bytes.subarray(body, pos)]),
+        : concatBytes([[0x01], bytes.subarray(body, pos)]),
     );
   }
-  return replaceSection(bytes, data, 11, concat(parts));
+  return replaceSection(bytes, data, 11, concatBytes(parts));
 }

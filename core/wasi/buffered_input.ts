@@ -8,6 +8,7 @@
  */
 
 import type { InputStream } from "./stdio.ts";
+import { concatBytes } from "../bytes.ts";
 
 /** Buffered reads over an {@linkcode InputStream}. */
 export class BufferedInput {
@@ -62,7 +63,7 @@ export class BufferedInput {
         n += want;
       }
     }
-    const all = concat(out);
+    const all = concatBytes(out);
     if (this.#journal !== null && all.length > 0) {
       this.#journal.push(all.slice());
     }
@@ -83,7 +84,7 @@ export class BufferedInput {
    * the buffer: the program resumed from the checkpoint reads it again.
    */
   rewind(): void {
-    const again = concat(this.#journal ?? []);
+    const again = concatBytes(this.#journal ?? []);
     if (again.length > 0) this.#chunks.unshift(again);
     this.#journal = [];
   }
@@ -122,17 +123,6 @@ export class BufferedInput {
 
   /** A copy of the buffered bytes (for a checkpoint), left in place. */
   peekAll(): Uint8Array {
-    return concat(this.#chunks).slice();
+    return concatBytes(this.#chunks);
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0].slice();
-  const all = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of parts) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
 }

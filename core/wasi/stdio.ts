@@ -6,6 +6,7 @@
  */
 
 import { Filetype } from "./constants.ts";
+import { concatBytes } from "../bytes.ts";
 
 /** A byte source: stdin. `read` resolves to the next chunk, or null at end. */
 export interface InputStream {
@@ -75,15 +76,7 @@ export interface CollectOutput extends OutputStream {
 /** A {@linkcode CollectOutput}. */
 export function collectOutput(): CollectOutput {
   const parts: Uint8Array[] = [];
-  const bytes = () => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
+  const bytes = () => concatBytes(parts);
   return {
     write(data) {
       parts.push(data.slice());
