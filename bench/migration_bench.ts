@@ -1,16 +1,17 @@
 /**
- * What migration costs, measured side by side in one run on a 2-node
- * loopback cluster (balancing off, so only the bench moves processes):
+ * What migration costs, measured side by side in one run on 2 nodes in
+ * network namespaces (root; else loopback), balancing off so only the
+ * bench moves processes:
  *
  * 1. a forwarded system call (lseek) at home (shared memory + Atomics to
  *    the deputy) and away (TCP link to the deputy), beside a plain
  *    request/reply round trip over an authenticated TCP link;
  * 2. freeze-to-resume time (how long the process stands still, as the home
- *    measures it) and the whole `migrate --wait` request, home -> node and
- *    back, for 1, 64 and 256 MiB of touched memory, beside the goal
- *    10 ms + size / 1 GB/s and beside what touching that much fresh memory
- *    once costs on this machine (a resume must fill the process's memory
- *    at the target: this is the floor of any move here);
+ *    measures it; the memory is copied ahead while it runs, then what
+ *    changed) and the whole `migrate --wait` request, home -> node and
+ *    back, medians of 3 round trips, for 1, 64 and 256 MiB of touched
+ *    memory, beside the goal 10 ms + size / 1 GB/s and beside what
+ *    touching that much fresh memory once costs on this machine;
  * 3. a CPU-bound program's run time away from home vs at home.
  *
  * Usage: deno run -A bench/migration_bench.ts [--quick] [--loopback]
@@ -217,7 +218,10 @@ try {
 
   // 2. Migration time vs memory.
   console.log(
-    "\n2. migration, ms: frozen = freeze to resume (the process stands still),",
+    `\n2. migration, ms, median of ${reps}: frozen = freeze to resume (the process`,
+  );
+  console.log(
+    "   stands still; a move copies the memory ahead, then what changed),",
   );
   console.log(
     "   request = the whole migrate --wait; fresh = writing that much newly",
@@ -240,10 +244,27 @@ try {
       );
       return { frozen: r.frozenMs, request: performance.now() - t0 };
     };
-    const there = await move(target);
-    const back = await move({ kind: "home" });
+    // Round trips: home -> node -> home, `reps` times; medians below.
+    type Move = { frozen: number; request: number };
+    const trips: { there: Move; back: Move }[] = [];
+    for (let r = 0; r < reps; r++) {
+      trips.push({
+        there: await move(target),
+        back: await move({ kind: "home" }),
+      });
+    }
     child.kill("SIGKILL");
     await child.output();
+    const med = (f: (t: { there: Move; back: Move }) => number) =>
+      median(trips.map(f));
+    const there = {
+      frozen: med((t) => t.there.frozen),
+      request: med((t) => t.there.request),
+    };
+    const back = {
+      frozen: med((t) => t.back.frozen),
+      request: med((t) => t.back.request),
+    };
     const goal = 10 + mb * 1048576 / 1e9 * 1000;
     const fresh = freshTouchMs(mb * 1048576);
     const col = (x: number, w: number) => x.toFixed(0).padStart(w);

@@ -36,7 +36,7 @@ import {
   type Snapshot,
   type SnapshotMemory,
 } from "./runtime/snapshot.ts";
-import { newProcessMemory } from "./runtime/memory_pages.ts";
+import { newProcessMemory, presentPages } from "./runtime/memory_pages.ts";
 import { MAX_MEMORY_PAGES } from "./runtime/wasm_sections.ts";
 
 /**
@@ -102,6 +102,7 @@ export async function sendMemory(
   fc: FrameConn,
   id: number,
   m: SnapshotMemory,
+  base?: number,
 ): Promise<void> {
   function* chunks() {
     for (const [i, j] of pageRuns(m, BLOB_CHUNK / PAGE_SIZE)) {
@@ -112,6 +113,7 @@ export async function sendMemory(
     id,
     total: m.pageCount * PAGE_SIZE,
     memory: m.pages.length * PAGE_SIZE,
+    ...(base === undefined ? {} : { base }),
   };
   // A memory of no present pages still announces itself (one empty chunk).
   await sendChunks(
@@ -131,11 +133,91 @@ export interface SnapshotRef {
   data: number;
 }
 
-/** Send `s` as blobs `id`, `id + 1`, `id + 2`; returns their ref. */
+/** Blob id of a pre-copy (sendPrecopy) on a link. */
+export const PRECOPY_BLOB = 8;
+
+/** What {@linkcode sendPrecopy} sent: the memory as it was sent. */
+export interface Precopy {
+  /** Its blob id. */
+  id: number;
+  /** The copy that was sent: its pages, whole. */
+  copy: SnapshotMemory;
+}
+
+/**
+ * Send a running program's `memory` ahead of its freeze (live migration's
+ * pre-copy), as memory blob `id`: a copy of it now, its present pages
+ * sent. After the freeze, {@linkcode sendSnapshot} with this pre-copy
+ * sends only the pages that changed since, onto the same memory at the
+ * other end, so the program stands still only for those.
+ */
+export async function sendPrecopy(
+  fc: FrameConn,
+  id: number,
+  memory: WebAssembly.Memory,
+): Promise<Precopy> {
+  // A copy: the program goes on writing its memory meanwhile, and what
+  // was sent must be known exactly to find what changed.
+  const data = new Uint8Array(memory.buffer).slice();
+  const copy = {
+    pageCount: data.length / PAGE_SIZE,
+    pages: presentPages(data.buffer),
+    data,
+  };
+  await sendMemory(fc, id, copy);
+  return { id, copy };
+}
+
+/**
+ * The pages of the frozen memory `m` (whole) that differ from the
+ * pre-copy `pre`, or are new since and not zero: what is left to send.
+ */
+export function changedPages(
+  m: SnapshotMemory,
+  pre: SnapshotMemory,
+): Uint32Array {
+  if (m.data.length !== m.pageCount * PAGE_SIZE) {
+    throw new RangeError("changedPages needs a whole memory");
+  }
+  const now = new Float64Array(
+    m.data.buffer,
+    m.data.byteOffset,
+    m.data.length / 8,
+  );
+  const was = new Float64Array(
+    pre.data.buffer,
+    pre.data.byteOffset,
+    pre.data.length / 8,
+  );
+  const W = PAGE_SIZE / 8;
+  const out: number[] = [];
+  for (let p = 0; p < pre.pageCount; p++) {
+    // NaN bits compare unequal: such a page is sent again, never missed.
+    for (let i = p * W, end = i + W; i < end; i += 4) {
+      if (
+        now[i] !== was[i] || now[i + 1] !== was[i + 1] ||
+        now[i + 2] !== was[i + 2] || now[i + 3] !== was[i + 3]
+      ) {
+        out.push(p);
+        break;
+      }
+    }
+  }
+  // Pages added since: those not zero (the memory grows zeroed there).
+  for (const p of m.pages) if (p >= pre.pageCount) out.push(p);
+  return Uint32Array.from(out);
+}
+
+/**
+ * Send `s` as blobs `id`, `id + 1`, `id + 2`; returns their ref. After a
+ * pre-copy `pre` on this link, only the pages that changed since go (the
+ * other end updates the pre-copied memory).
+ */
 export async function sendSnapshot(
   fc: FrameConn,
   id: number,
   s: Snapshot,
+  pre?: Precopy,
 ): Promise<SnapshotRef> {
   const ref = { header: id, pages: id + 1, data: id + 2 };
   const m = s.memory;
@@ -152,7 +234,11 @@ export async function sendSnapshot(
   m.pages.forEach((p, i) => dv.setUint32(i * 4, p, true));
   await sendBlob(fc, ref.header, header);
   await sendBlob(fc, ref.pages, pages);
-  await sendMemory(fc, ref.data, m);
+  if (pre && m.data.length === m.pageCount * PAGE_SIZE) {
+    // Pages that became zero are among the changed ones: sent as zeros.
+    const changed = changedPages(m, pre.copy);
+    await sendMemory(fc, ref.data, { ...m, pages: changed }, pre.id);
+  } else await sendMemory(fc, ref.data, m);
   return ref;
 }
 
@@ -229,10 +315,14 @@ export class BlobAssembler {
   /**
    * Where the chunk announced by `body` (its `bulk` length) goes: its
    * place in the blob, which is made on the first chunk. Throws on a
-   * malformed, oversized or out-of-order chunk.
+   * malformed, oversized or out-of-order chunk; undefined for a chunk that
+   * add() copies (an update of a pre-copy).
    */
-  place(body: unknown): Uint8Array {
-    const b = body as { at?: unknown; bulk?: unknown };
+  place(body: unknown): Uint8Array | undefined {
+    const b = body as { at?: unknown; bulk?: unknown; base?: unknown };
+    // An update of a pre-copy is applied by add(), in order: its pre-copy
+    // may still be arriving. (Only changed pages: a small copy.)
+    if (b?.base !== undefined) return undefined;
     const p = this.#part(body, b?.bulk);
     // Beyond `placed`: chunks read before this sink was attached are
     // queued for add(), which checks the order.
@@ -248,26 +338,35 @@ export class BlobAssembler {
       at?: unknown;
       total?: unknown;
       memory?: unknown;
+      base?: unknown;
     };
     if (
       !Number.isSafeInteger(b?.id) || !Number.isSafeInteger(b.at) ||
       !Number.isSafeInteger(b.total) || !Number.isSafeInteger(length) ||
       (b.total as number) > MAX_BLOB || (b.at as number) < 0 ||
       (b.at as number) + (length as number) > (b.total as number) ||
-      (b.memory !== undefined && !Number.isSafeInteger(b.memory))
+      (b.memory !== undefined && !Number.isSafeInteger(b.memory)) ||
+      (b.base !== undefined &&
+        (b.memory === undefined || !Number.isSafeInteger(b.base)))
     ) {
       throw new Error("malformed blob chunk");
     }
     let p = this.#parts.get(b.id as number);
     if (!p) {
       const total = b.total as number;
+      // An update replaces its pre-copy: only its growth is more.
+      const base = b.base === undefined
+        ? undefined
+        : this.#parts.get(b.base as number);
       if (
-        this.#parts.size >= MAX_PENDING_BLOBS ||
-        this.#pendingBytes + total > MAX_PENDING_BYTES
+        this.#parts.size >= MAX_PENDING_BLOBS + (base ? 1 : 0) ||
+        this.#pendingBytes - (base?.buf.length ?? 0) + total > MAX_PENDING_BYTES
       ) {
         throw new Error("too many blobs pending on this link");
       }
-      p = b.memory === undefined
+      p = b.base !== undefined
+        ? this.#update(b.base as number, total, b.memory as number)
+        : b.memory === undefined
         ? {
           buf: new Uint8Array(total),
           got: 0,
@@ -321,6 +420,33 @@ export class BlobAssembler {
     const p = this.#done(id);
     if (!p.memory) throw new Error("memory blob missing or incomplete");
     return { memory: p.memory, data: p.buf };
+  }
+
+  /**
+   * A memory blob that updates the complete memory blob `base` (a
+   * pre-copy): it takes over base's memory, grown to `total` bytes.
+   */
+  #update(base: number, total: number, expect: number): Part {
+    const b = this.#parts.get(base);
+    if (!b?.memory || b.got !== b.expect) {
+      throw new Error("memory update without its pre-copy");
+    }
+    const have = b.buf.length;
+    if (
+      total < have || total % PAGE_SIZE !== 0 ||
+      total / PAGE_SIZE > MAX_MEMORY_PAGES || expect < 0 || expect > total
+    ) throw new Error("malformed memory update");
+    this.#parts.delete(base);
+    this.#pendingBytes -= have;
+    if (total > have) b.memory.grow((total - have) / PAGE_SIZE);
+    return {
+      buf: new Uint8Array(b.memory.buffer),
+      got: 0,
+      placed: 0,
+      lastEnd: 0,
+      expect,
+      memory: b.memory,
+    };
   }
 
   #done(id: unknown): Part {

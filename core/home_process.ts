@@ -28,7 +28,7 @@ import {
   instrumentCached,
 } from "./runtime/instrument_cache.ts";
 import { moduleHash, UserContext } from "./runtime/context.ts";
-import { type HomeMemory, parkUntilRoom } from "./home_memory.ts";
+import { hasRoom, type HomeMemory, parkUntilRoom } from "./home_memory.ts";
 import type { FrameConn } from "./link/frame_conn.ts";
 import { type HandedOff, RemoteContext } from "./remote_context.ts";
 import {
@@ -52,6 +52,7 @@ import {
 import { type DicomRoute, HomeDicom } from "./dicom/home_dicom.ts";
 import { DaemonUplink } from "./dicom/daemon_uplink.ts";
 import { formatNodeId } from "./ids.ts";
+import { type Precopy, PRECOPY_BLOB, sendPrecopy } from "./guest_protocol.ts";
 
 /** Exit status reported for a program that trapped (128 + SIGABRT, as a shell shows abort). */
 /**
@@ -520,8 +521,30 @@ export class HomeProcess {
           link && (this.#where.kind !== "node" || this.#where.id !== to.id)
         ? await this.#expectHandoff(link)
         : null;
-      // It stands still from here until it runs again (lastFrozenMs).
-      const frozenAt = performance.now();
+      // Home to a node: its memory goes ahead while it still runs, then
+      // only what changed. A target that cannot be reached, or fails
+      // during that, fails the move before the program stops at all.
+      let pre: Precopy | undefined;
+      if (ctx instanceof UserContext && to?.kind === "node" && link) {
+        const memory = ctx.memory;
+        // Only if a copy fits: a home short of memory sends it at once.
+        const room = this.#o.memory;
+        try {
+          const fc = await link;
+          if (memory && (!room || hasRoom(room, memory.buffer.byteLength))) {
+            pre = await sendPrecopy(fc, PRECOPY_BLOB, memory);
+          }
+        } catch (e) {
+          link.then((fc) => fc.close(), () => {});
+          this.migrating = false;
+          throw new Error(
+            `cannot reach node ${to.id}: ${(e as Error).message}`,
+          );
+        }
+      }
+      // It stands still from here until it runs again (lastFrozenMs); a
+      // node that sends it home pre-copies it first (RemoteContext.precopyMs).
+      let frozenAt = performance.now();
       const ran = () => this.lastFrozenMs = performance.now() - frozenAt;
       this.#dicom.moving();
       this.#deputy.interruptBlocked();
@@ -548,6 +571,7 @@ export class HomeProcess {
           snapshot = await ctx.freeze({
             prewarm: (to ?? this.#where).kind === "home",
           });
+          if (ctx instanceof RemoteContext) frozenAt += ctx.precopyMs;
         }
         if (ctx instanceof UserContext) {
           this.lastFreezeMs = ctx.lastFreeze?.latencyMs;
@@ -570,7 +594,7 @@ export class HomeProcess {
       }
       this.#deputy.allowBlocking();
       try {
-        await this.#continueAt(snapshot, to ?? this.#where, link);
+        await this.#continueAt(snapshot, to ?? this.#where, link, pre);
         ran();
       } catch (e) {
         // A move that did not happen fails; a checkpoint (no `to`) was
@@ -650,6 +674,7 @@ export class HomeProcess {
     snapshot: Snapshot | HandedOff,
     to: Location,
     link?: Promise<FrameConn>,
+    pre?: Precopy,
   ): Promise<void> {
     if (to.kind === "home") {
       if ("handoff" in snapshot) throw new Error("no state at home");
@@ -666,7 +691,7 @@ export class HomeProcess {
         }).finally(() => this.parked = false);
       }
       this.#run(await UserContext.resume(snapshot, this.#contextOptions()));
-    } else await this.#startAt(snapshot, to, link);
+    } else await this.#startAt(snapshot, to, link, pre);
     if (
       to.kind !== this.#where.kind ||
       (to.kind === "node" && this.#where.kind === "node" &&
@@ -690,6 +715,7 @@ export class HomeProcess {
     snapshot: Snapshot | HandedOff | null,
     to: Location & { kind: "node" },
     link?: Promise<FrameConn>,
+    precopy?: Precopy,
   ): Promise<void> {
     const c = this.#o.cluster;
     if (!c) {
@@ -723,6 +749,7 @@ export class HomeProcess {
           locked: this.locked,
           link,
           dicom,
+          precopy,
         },
         this.#deputy,
         (target, admit) => this.#evicted(to, target, admit),

@@ -11,6 +11,7 @@ import {
   BlobAssembler,
   HOME_GIVES_UP_MS,
   LINK_TICK_MS,
+  type Precopy,
   sendBlob,
   sendSnapshot,
   takeSnapshot,
@@ -51,6 +52,8 @@ export interface RemoteStart {
   snapshot: Snapshot | HandedOff | null;
   /** With a fresh start (`snapshot` null): its mailbox state (HomeDicom.depart). */
   dicom?: Uint8Array;
+  /** Its memory sent ahead on `link` (sendPrecopy): only changes follow. */
+  precopy?: Precopy;
   /** argv and environment (answered locally on the guest node). */
   args: string[];
   /** Environment "K=V". */
@@ -81,6 +84,11 @@ export class RemoteContext {
   readonly node: number;
   /** True when it ended because the link to its node broke (node lost). */
   lost = false;
+  /**
+   * How long its node spent sending its memory ahead of the last freeze
+   * (ms): it ran meanwhile.
+   */
+  precopyMs = 0;
   #fc: FrameConn;
   #ended = false;
   #finish!: (e: ContextEnd) => void;
@@ -121,7 +129,7 @@ export class RemoteContext {
         ? null
         : "handoff" in o.snapshot
         ? { handoff: o.snapshot.handoff }
-        : await sendSnapshot(fc, 2, o.snapshot);
+        : await sendSnapshot(fc, 2, o.snapshot, o.precopy);
       const { have } = await has;
       if (have !== true) await sendBlob(fc, 1, o.wasm);
       const started = fc.request("guest.start", {
@@ -215,6 +223,8 @@ export class RemoteContext {
       this.#blobs.add(m.body);
     } else if (m.type === "guest.frozen") {
       // After its blob chunks, in order on the link.
+      const ms = (m.body as { precopyMs?: unknown })?.precopyMs;
+      this.precopyMs = typeof ms === "number" && ms >= 0 ? ms : 0;
       let snap: Snapshot | Error;
       try {
         snap = takeSnapshot(

@@ -43,6 +43,7 @@ import type { Logger } from "./log.ts";
 import { openUdp } from "./udp_transport.ts";
 import type { ControlOp } from "../core/control_protocol.ts";
 import { CliError } from "../core/cli_util.ts";
+import { systemHomeMemory } from "../core/home_memory.ts";
 
 /** How the daemon was started. */
 export interface DaemonConfig {
@@ -213,6 +214,7 @@ export class Daemon {
     });
     this.#guests.useDicom(this.#dicom);
     this.#guests.useLinkKey(linkKey);
+    this.#guests.useMemory(systemHomeMemory(this.#cfg.dirs.runDir));
     // The balancer's moves are checked here on fresh state (core/balance.ts).
     this.#guests.useAdmission((req, pending) => {
       const self = this.#node.views().find((v) => v.id === this.#node.self);

@@ -12,6 +12,8 @@ import {
   BlobAssembler,
   GUEST_GIVES_UP_MS,
   LINK_TICK_MS,
+  PRECOPY_BLOB,
+  sendPrecopy,
   sendSnapshot,
   takeSnapshot,
 } from "../core/guest_protocol.ts";
@@ -36,6 +38,7 @@ import { Errno } from "../core/wasi/errno.ts";
 import type { DeputyRequest, DeputyResponse } from "../core/wasi/protocol.ts";
 import type { Logger } from "./log.ts";
 import type { GuestDicom, GuestSession } from "../core/dicom/guest_session.ts";
+import { hasRoom, type HomeMemory } from "../core/home_memory.ts";
 
 /** One hosted guest, as `mps`/status show it. */
 export interface GuestInfo {
@@ -145,6 +148,7 @@ export class GuestHost {
   /** Instrumented modules by their SHA-256 (most recent last). */
   #modules = new Map<string, Uint8Array>();
   #admission: Admission | null = null;
+  #memory: HomeMemory | null = null;
   /** Arrivals admitted on these links and not started yet: their memory. */
   #admitted = new Map<FrameConn, number>();
 
@@ -174,6 +178,14 @@ export class GuestHost {
   /** Check balancer requests with `a` (default: accept all). */
   useAdmission(a: Admission): void {
     this.#admission = a;
+  }
+
+  /**
+   * This node's memory: a guest going home is copied ahead of its freeze
+   * (sendPrecopy) only if the copy fits (default: never).
+   */
+  useMemory(m: HomeMemory): void {
+    this.#memory = m;
   }
 
   /** Host guests' mailboxes here (daemon/dicom_service.ts). */
@@ -360,6 +372,17 @@ export class GuestHost {
         }
         freezing = true;
         const session = this.#sessions.get(fc);
+        // Straight to the node it moves to, if home asks and it works.
+        const to = handoffTarget((m.body as { to?: unknown })?.to);
+        // Going home: its memory goes ahead while it still runs, then only
+        // what changed (a failed pre-copy just sends it all later).
+        const started = performance.now();
+        const memory = ctx.memory;
+        const pre = !to && memory && this.#memory &&
+            hasRoom(this.#memory, memory.buffer.byteLength)
+          ? await sendPrecopy(fc, PRECOPY_BLOB, memory).catch(() => undefined)
+          : undefined;
+        const precopyMs = pre ? performance.now() - started : 0;
         // A call blocked here on its mailbox must let go for the freeze.
         session?.interruptBlocked();
         try {
@@ -370,8 +393,6 @@ export class GuestHost {
             snap = session.leave(snap);
             this.#sessions.delete(fc);
           }
-          // Straight to the node it moves to, if home asks and it works.
-          const to = handoffTarget((m.body as { to?: unknown })?.to);
           if (to && await this.#handOff(to, snap, fc.peer)) {
             handedOff = snap;
             await fc.reply(m, true, {
@@ -380,8 +401,8 @@ export class GuestHost {
             });
             continue;
           }
-          const ref = await sendSnapshot(fc, 2, snap);
-          await fc.send("guest.frozen", { snapshot: ref });
+          const ref = await sendSnapshot(fc, 2, snap, pre);
+          await fc.send("guest.frozen", { snapshot: ref, precopyMs });
           await fc.reply(m, true, {});
           // Still hosted until home, holding the state, closes the link: a
           // stopping daemon (evictAll) must not close it first, or unread

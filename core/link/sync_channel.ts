@@ -149,7 +149,11 @@ export class SyncChannelClient<Req, Res> {
         `link message of ${need} bytes exceeds the ${this.#data.length}-byte buffer`,
       );
     }
-    Atomics.store(ctl, STATE, REQUEST);
+    // Only from IDLE: a close that came since the check above stays seen
+    // (a plain store would overwrite it and wait for an answer for ever).
+    if (Atomics.compareExchange(ctl, STATE, IDLE, REQUEST) !== IDLE) {
+      throw new ChannelClosedError();
+    }
     Atomics.notify(ctl, STATE);
     for (;;) {
       const s = Atomics.load(ctl, STATE);
@@ -158,7 +162,8 @@ export class SyncChannelClient<Req, Res> {
       Atomics.wait(ctl, STATE, s);
     }
     const res = take<Res>(this.#codec.dec, ctl, this.#data, true);
-    Atomics.store(ctl, STATE, IDLE);
+    // Back to IDLE unless it was closed meanwhile.
+    Atomics.compareExchange(ctl, STATE, RESPONSE, IDLE);
     return res;
   }
 }

@@ -125,6 +125,7 @@ export class UserContext {
   #worker: Worker;
   #control: Int32Array;
   #flags: Int32Array | undefined;
+  #memory: WebAssembly.Memory | undefined;
   #ended = false;
   #onFreezeRequest?: () => void;
   #importsModule: string;
@@ -164,6 +165,7 @@ export class UserContext {
         if (e.data.flags) {
           this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
         }
+        this.#memory = e.data.memory as WebAssembly.Memory | undefined;
         started();
       } else this.#finish(e.data.result as ContextEnd);
     };
@@ -260,6 +262,15 @@ export class UserContext {
   /** True until the program exits, fails or freezes. */
   get running(): boolean {
     return !this.#ended;
+  }
+
+  /**
+   * The program's memory, shared with the Worker running it (it changes
+   * under the reader until the program is frozen): a move copies it ahead
+   * of the freeze (guest_protocol.ts sendPrecopy).
+   */
+  get memory(): WebAssembly.Memory | undefined {
+    return this.#ended ? undefined : this.#memory;
   }
 
   /**

@@ -34,8 +34,14 @@ export interface RunRequest {
   resumeWasm?: Uint8Array;
   /** Given the resume module this run had to build (to cache it). */
   onResumeModule?: (wasm: Uint8Array) => void;
-  /** Called once the program runs (after instantiation and restore), with the flags memory if any. */
-  onStarted?: (flags: SharedArrayBuffer | undefined) => void;
+  /**
+   * Called once the program runs (after instantiation and restore), with
+   * the flags memory if any and the program's (shared) memory.
+   */
+  onStarted?: (
+    flags: SharedArrayBuffer | undefined,
+    memory: WebAssembly.Memory,
+  ) => void;
   /** Clock in ms (default performance.now + timeOrigin, comparable across threads). */
   now?: () => number;
 }
@@ -150,7 +156,7 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   if (flags && Atomics.load(req.control, 0) !== 0) {
     Atomics.store(new Int32Array(flags), 0, 1);
   }
-  req.onStarted?.(flags);
+  req.onStarted?.(flags, memory());
   try {
     (ex[req.snapshot ? RESUME_EXPORT : info.entry] as () => void)();
   } catch (e) {

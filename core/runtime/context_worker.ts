@@ -95,7 +95,8 @@ self.onmessage = async (e: MessageEvent<WorkerRun | WorkerPrepare>) => {
       resumeWasm: m.resumeWasm,
       onResumeModule: (wasm) =>
         self.postMessage({ type: "resumeModule", wasm }),
-      onStarted: (flags) => self.postMessage({ type: "started", flags }),
+      onStarted: (flags, memory) =>
+        self.postMessage({ type: "started", flags, memory }),
     });
   } catch (err) {
     result = { kind: "error", message: (err as Error)?.message ?? String(err) };

@@ -40,7 +40,8 @@ export interface SnapshotMemory {
   pages: Uint32Array;
   /**
    * Compact: the present pages, PAGE_SIZE bytes each, in `pages` order.
-   * Whole (with `memory`): the memory's buffer, page p at p * PAGE_SIZE.
+   * Whole (`pageCount` pages long, e.g. `memory`'s buffer): page p at
+   * p * PAGE_SIZE. (With every page present the two are the same.)
    */
   data: Uint8Array;
   /**
@@ -72,7 +73,7 @@ export function* pageRuns(
 
 /** The bytes of present pages i..j-1 (consecutive pages, see pageRuns). */
 export function runBytes(m: SnapshotMemory, i: number, j: number): Uint8Array {
-  const at = m.memory ? m.pages[i] : i;
+  const at = m.data.length === m.pageCount * PAGE_SIZE ? m.pages[i] : i;
   return m.data.subarray(at * PAGE_SIZE, (at + j - i) * PAGE_SIZE);
 }
 
@@ -156,8 +157,8 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   const nPages = s.memory.pages.length;
   const dataBytes = nPages * PAGE_SIZE;
   if (
-    s.memory.data.length !==
-      (s.memory.memory ? s.memory.pageCount * PAGE_SIZE : dataBytes)
+    s.memory.data.length !== s.memory.pageCount * PAGE_SIZE &&
+    s.memory.data.length !== dataBytes
   ) {
     throw new RangeError("memory data length does not match the page list");
   }
