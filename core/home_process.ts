@@ -542,6 +542,11 @@ export class HomeProcess {
           );
         }
       }
+      // Coming home: its worker is readied before it stops (starting one
+      // holds this thread for milliseconds; the freeze reuses it).
+      if (ctx instanceof RemoteContext && (to ?? this.#where).kind === "home") {
+        UserContext.prewarm(CONTEXT_IMPORTS_URL);
+      }
       // It stands still from here until it runs again (lastFrozenMs); a
       // node that sends it home pre-copies it first (RemoteContext.precopyMs).
       let frozenAt = performance.now();
