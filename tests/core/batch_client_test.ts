@@ -15,6 +15,7 @@ import { FrameConn } from "../../core/link/frame_conn.ts";
 import { BatchHost, type BatchHostOptions } from "../../daemon/batch_host.ts";
 import { LinkServer } from "../../daemon/link_server.ts";
 import { memoryLogger } from "../../daemon/log.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const KEY = new Uint8Array(32).fill(7);
@@ -75,18 +76,8 @@ class Sink implements ByteWriter {
     return p.length;
   }
   text(): string {
-    return dec.decode(concat(this.chunks));
+    return dec.decode(concatBytes(this.chunks));
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 async function started(
@@ -127,7 +118,7 @@ Deno.test(
       const r = await running;
       assert.deepEqual(r, { kind: "exit", exit: { code: 0, signal: null } });
       assert.equal(out.bytes, 6_000_000);
-      assert.ok(concat(out.chunks).every((b) => b === 0));
+      assert.ok(concatBytes(out.chunks).every((b) => b === 0));
       assert.equal(err.text(), "done\n");
       assert.equal(h.host.running, 0);
     } finally {

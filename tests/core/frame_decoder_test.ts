@@ -6,21 +6,12 @@ import {
   writeAll,
 } from "../../core/frame_decoder.ts";
 import { encodeFrame, type Envelope, WireError } from "../../core/wire.ts";
+import { concatBytes } from "../../core/bytes.ts";
 
 const KEY = new Uint8Array(32).fill(42);
 
 function env(seq: number, body: unknown, from = 7): Envelope {
   return { type: "link.data", from, boot: 99, seq, ts: 1000 + seq, body };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Split `bytes` into random pieces (some empty) of at most `max` bytes. */
@@ -59,7 +50,7 @@ Deno.test("FrameDecoder decodes keyed frames whatever the chunk splits", () => {
         data: new Uint8Array(Math.floor(rand() * 400)).fill(i),
       }),
   );
-  const stream = concat(envs.map((e) => encodeFrame(KEY, e)));
+  const stream = concatBytes(envs.map((e) => encodeFrame(KEY, e)));
   for (let trial = 0; trial < 30; trial++) {
     const dec = new FrameDecoder({ key: KEY });
     const got: unknown[] = [];
@@ -81,7 +72,7 @@ Deno.test("FrameDecoder decodes keyless frames of any wire value", () => {
     null,
     new Uint8Array([1, 2]),
   ];
-  const stream = concat(values.map((v) => encodeFrame(null, v)));
+  const stream = concatBytes(values.map((v) => encodeFrame(null, v)));
   const dec = new FrameDecoder({ key: null });
   const got = randomSplit(stream, seededRandom(2), 4).flatMap((c) =>
     dec.push(c)
@@ -133,18 +124,18 @@ Deno.test("FrameDecoder refuses replayed, reordered or foreign frames on a keyed
   const a5 = encodeFrame(KEY, env(5, 5));
   const b3 = encodeFrame(KEY, env(3, 3, 8));
   const dec = new FrameDecoder({ key: KEY });
-  equal(dec.push(concat([a1, a2, a5])).length, 3); // gaps are fine
+  equal(dec.push(concatBytes([a1, a2, a5])).length, 3); // gaps are fine
   equal(reasonOf(() => dec.push(a5)), "replay");
   equal(
-    reasonOf(() => new FrameDecoder({ key: KEY }).push(concat([a2, a1]))),
+    reasonOf(() => new FrameDecoder({ key: KEY }).push(concatBytes([a2, a1]))),
     "replay",
   );
   equal(
-    reasonOf(() => new FrameDecoder({ key: KEY }).push(concat([a1, b3]))),
+    reasonOf(() => new FrameDecoder({ key: KEY }).push(concatBytes([a1, b3]))),
     "replay",
   );
   const lax = new FrameDecoder({ key: KEY, monotonic: false });
-  equal(lax.push(concat([a2, a1, a1, b3])).length, 4);
+  equal(lax.push(concatBytes([a2, a1, a1, b3])).length, 4);
 });
 
 Deno.test("FrameDecoder assembles a 16 MiB frame from 64 KiB chunks", () => {
@@ -166,7 +157,7 @@ Deno.test("readFrames reads from a ReadableStream and from a read(p) reader", as
     env(2, { b: [1] }),
     env(3, new Uint8Array(100_000).fill(3)),
   ];
-  const bytes = concat(envs.map((e) => encodeFrame(KEY, e)));
+  const bytes = concatBytes(envs.map((e) => encodeFrame(KEY, e)));
   const chunks = randomSplit(bytes, seededRandom(3), 20_000);
 
   const stream = ReadableStream.from(chunks);
@@ -199,7 +190,7 @@ Deno.test("readFrames ends quietly on a truncated last frame and throws on a bad
   const dec = new FrameDecoder({ key: null });
   const got: unknown[] = [];
   for await (
-    const v of readFrames(ReadableStream.from([concat([good, cut])]), dec)
+    const v of readFrames(ReadableStream.from([concatBytes([good, cut])]), dec)
   ) got.push(v);
   deepStrictEqual(got, ["ok"]);
   equal(dec.buffered, 6);

@@ -10,21 +10,12 @@ import {
   TAG_BYTES,
   WireError,
 } from "../../../core/wire.ts";
+import { concatBytes } from "../../../core/bytes.ts";
 
 const KEY = new TextEncoder().encode("link-key-0123456789abcdef-0123456");
 
 function env(seq: number, body: unknown): Envelope {
   return { type: "t", from: 1, boot: 7, seq, ts: 1, body };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function pattern(n: number, seed: number): Uint8Array {
@@ -41,7 +32,7 @@ function bulkFrame(
 ) {
   const head = encodeFrame(KEY, env(seq, { ...body, bulk: data.length }));
   const tag = bulkTag(KEY, head.subarray(head.length - TAG_BYTES), data);
-  return concat([head, data, tag]);
+  return concatBytes([head, data, tag]);
 }
 
 Deno.test("encodeFrameParts writes the same bytes as encodeFrame, big byte strings uncopied", () => {
@@ -54,7 +45,7 @@ Deno.test("encodeFrameParts writes the same bytes as encodeFrame, big byte strin
     nested: { same: big1 },
   };
   const parts = encodeFrameParts(KEY, env(1, body));
-  assert.deepEqual(concat(parts), encodeFrame(KEY, env(1, body)));
+  assert.deepEqual(concatBytes(parts), encodeFrame(KEY, env(1, body)));
   assert(parts.includes(big1), "the first big array is written as is");
   assert(parts.includes(big2));
   // The caller's body is not changed.
@@ -69,7 +60,7 @@ Deno.test("encodeFrameParts writes the same bytes as encodeFrame, big byte strin
 
 Deno.test("bulk bytes arrive in any split as body.bulk, in the sink's array", () => {
   const data = pattern(200_000, 3);
-  const stream = concat([
+  const stream = concatBytes([
     bulkFrame(1, { id: 1 }, data),
     encodeFrame(KEY, env(2, { after: true })),
     bulkFrame(3, { id: 2 }, new Uint8Array(0)),
@@ -156,7 +147,7 @@ Deno.test("tampered, oversized or refused bulk bytes fail the stream with a Wire
   }
   // Bulk bytes moved onto another frame do not verify.
   const other = bulkFrame(1, { x: 1 }, data);
-  const spliced = concat([
+  const spliced = concatBytes([
     other.subarray(0, other.length - data.length - TAG_BYTES),
     frame.subarray(frame.length - data.length - TAG_BYTES),
   ]);
