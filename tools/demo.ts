@@ -83,6 +83,8 @@ try {
     }).spawn();
     return { lo, hi, child, nodes: new Set<number>() };
   });
+  let ended = 0;
+  for (const j of jobs) j.child.status.then(() => ended++);
   const watch = setInterval(async () => {
     for (const j of jobs) {
       const s = await callProc<{ where: number }>(
@@ -95,14 +97,15 @@ try {
       if (s) j.nodes.add(s.where);
     }
   }, 300);
-  // Show mps once the balancer has sent some away (at most 5 s: on a fast
-  // machine the programs may be about to end by then).
+  // Show mps once some run away from home, before any has ended (8 mosruns
+  // starting at once take seconds on a small machine).
   await waitFor(
     () =>
       Promise.resolve(
-        jobs.filter((j) => [...j.nodes].some((n) => n !== 0)).length >= 2,
+        ended > 0 ||
+          jobs.filter((j) => [...j.nodes].some((n) => n !== 0)).length >= 2,
       ),
-    5000,
+    20000,
     100,
   );
   for (
