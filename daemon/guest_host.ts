@@ -399,11 +399,13 @@ export class GuestHost {
               handedOff: true,
               pageCount: snap.memory.pageCount,
             });
+            this.#readyNext();
             continue;
           }
           const ref = await sendSnapshot(fc, 2, snap, pre);
           await fc.send("guest.frozen", { snapshot: ref, precopyMs });
           await fc.reply(m, true, {});
+          this.#readyNext();
           // Still hosted until home, holding the state, closes the link: a
           // stopping daemon (evictAll) must not close it first, or unread
           // frames turn its close into a reset that drops what home has
@@ -427,6 +429,17 @@ export class GuestHost {
           this.#guests.get(fc)?.pid ?? "?"
         } stopped: its home link broke`,
       );
+    }
+  }
+
+  /**
+   * A guest has left: have a worker ready for the next one now (a process
+   * sent away and back soon finds it loaded; starting one takes this
+   * thread for milliseconds, which nothing waits for here now).
+   */
+  #readyNext(): void {
+    if (!this.#blocked()) {
+      UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     }
   }
 
