@@ -30,6 +30,7 @@ import type { FrameConn } from "./link/frame_conn.ts";
 import {
   decodeSnapshot,
   encodeSnapshot,
+  isWholeMemory,
   PAGE_SIZE,
   pageRuns,
   runBytes,
@@ -176,7 +177,7 @@ export function changedPages(
   m: SnapshotMemory,
   pre: SnapshotMemory,
 ): Uint32Array {
-  if (m.data.length !== m.pageCount * PAGE_SIZE) {
+  if (!isWholeMemory(m)) {
     throw new RangeError("changedPages needs a whole memory");
   }
   const now = new Float64Array(
@@ -234,7 +235,7 @@ export async function sendSnapshot(
   m.pages.forEach((p, i) => dv.setUint32(i * 4, p, true));
   await sendBlob(fc, ref.header, header);
   await sendBlob(fc, ref.pages, pages);
-  if (pre && m.data.length === m.pageCount * PAGE_SIZE) {
+  if (pre && isWholeMemory(m)) {
     // Pages that became zero are among the changed ones: sent as zeros.
     const changed = changedPages(m, pre.copy);
     await sendMemory(fc, ref.data, { ...m, pages: changed }, pre.id);
@@ -365,7 +366,7 @@ export class BlobAssembler {
         throw new Error("too many blobs pending on this link");
       }
       p = b.base !== undefined
-        ? this.#update(b.base as number, total, b.memory as number)
+        ? this.#update(b.base as number, base, total, b.memory as number)
         : b.memory === undefined
         ? {
           buf: new Uint8Array(total),
@@ -424,10 +425,15 @@ export class BlobAssembler {
 
   /**
    * A memory blob that updates the complete memory blob `base` (a
-   * pre-copy): it takes over base's memory, grown to `total` bytes.
+   * pre-copy, whose part is `b`): it takes over that memory, grown to
+   * `total` bytes.
    */
-  #update(base: number, total: number, expect: number): Part {
-    const b = this.#parts.get(base);
+  #update(
+    base: number,
+    b: Part | undefined,
+    total: number,
+    expect: number,
+  ): Part {
     if (!b?.memory || b.got !== b.expect) {
       throw new Error("memory update without its pre-copy");
     }

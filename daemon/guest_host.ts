@@ -244,9 +244,7 @@ export class GuestHost {
     }
     fc.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
     // A guest is probably coming: load its worker while its state arrives.
-    if (!this.#blocked()) {
-      UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
-    }
+    this.#readyWorker();
     try {
       await this.#serveGuest(fc, first);
     } catch (e) {
@@ -354,11 +352,9 @@ export class GuestHost {
         // arrived: starting a worker holds this thread for 15-20 ms, which
         // must not delay this guest's first calls, or its home asking it
         // back at once.
-        Deno.unrefTimer(setTimeout(() => {
-          if (!this.#blocked()) {
-            UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
-          }
-        }, SPARE_DELAY_MS));
+        Deno.unrefTimer(
+          setTimeout(() => this.#readyWorker(), SPARE_DELAY_MS),
+        );
         c.done.then((end) => {
           // A freeze under way reports an end that beat it (below).
           if (!freezing) reportEnd(end);
@@ -399,13 +395,13 @@ export class GuestHost {
               handedOff: true,
               pageCount: snap.memory.pageCount,
             });
-            this.#readyNext();
+            this.#readyWorker(); // it left: a process sent back soon finds one
             continue;
           }
           const ref = await sendSnapshot(fc, 2, snap, pre);
           await fc.send("guest.frozen", { snapshot: ref, precopyMs });
           await fc.reply(m, true, {});
-          this.#readyNext();
+          this.#readyWorker(); // it left: a process sent back soon finds one
           // Still hosted until home, holding the state, closes the link: a
           // stopping daemon (evictAll) must not close it first, or unread
           // frames turn its close into a reset that drops what home has
@@ -433,11 +429,12 @@ export class GuestHost {
   }
 
   /**
-   * A guest has left: have a worker ready for the next one now (a process
-   * sent away and back soon finds it loaded; starting one takes this
-   * thread for milliseconds, which nothing waits for here now).
+   * Have a worker loaded for the next guest, unless this node refuses
+   * guests. Starting one takes this thread for milliseconds: callers pick
+   * moments when nothing waits for it (a link just opened, a guest just
+   * left, a second after one arrived).
    */
-  #readyNext(): void {
+  #readyWorker(): void {
     if (!this.#blocked()) {
       UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
     }

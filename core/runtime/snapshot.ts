@@ -71,9 +71,14 @@ export function* pageRuns(
   }
 }
 
+/** True when `m.data` holds the whole memory (page p at p * PAGE_SIZE). */
+export function isWholeMemory(m: SnapshotMemory): boolean {
+  return m.data.length === m.pageCount * PAGE_SIZE;
+}
+
 /** The bytes of present pages i..j-1 (consecutive pages, see pageRuns). */
 export function runBytes(m: SnapshotMemory, i: number, j: number): Uint8Array {
-  const at = m.data.length === m.pageCount * PAGE_SIZE ? m.pages[i] : i;
+  const at = isWholeMemory(m) ? m.pages[i] : i;
   return m.data.subarray(at * PAGE_SIZE, (at + j - i) * PAGE_SIZE);
 }
 
@@ -157,8 +162,7 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   const nPages = s.memory.pages.length;
   const dataBytes = nPages * PAGE_SIZE;
   if (
-    s.memory.data.length !== s.memory.pageCount * PAGE_SIZE &&
-    s.memory.data.length !== dataBytes
+    !isWholeMemory(s.memory) && s.memory.data.length !== dataBytes
   ) {
     throw new RangeError("memory data length does not match the page list");
   }
