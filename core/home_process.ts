@@ -27,7 +27,7 @@ import {
   type CachedModule,
   instrumentCached,
 } from "./runtime/instrument_cache.ts";
-import { moduleHash, UserContext } from "./runtime/context.ts";
+import { moduleHash, UserContext, WARM_WAIT_MS } from "./runtime/context.ts";
 import { hasRoom, type HomeMemory, parkUntilRoom } from "./home_memory.ts";
 import type { FrameConn } from "./link/frame_conn.ts";
 import { type HandedOff, RemoteContext } from "./remote_context.ts";
@@ -516,6 +516,13 @@ export class HomeProcess {
           );
         }
       }
+      // The target loads a worker for it meanwhile, unless it has one: a
+      // process must not stand still while one loads there (an older
+      // node answers "unknown request", and that is all).
+      const warmed = to?.kind === "node" && link
+        ? link.then((fc) => fc.request("guest.warm", {}, WARM_WAIT_MS * 2))
+          .then(() => {}, () => {})
+        : undefined;
       // Node to node: the state goes straight there, not through home.
       const token = ctx instanceof RemoteContext && to?.kind === "node" &&
           link && (this.#where.kind !== "node" || this.#where.id !== to.id)
@@ -542,10 +549,11 @@ export class HomeProcess {
           );
         }
       }
-      // Coming home: its worker is readied before it stops (starting one
-      // holds this thread for milliseconds; the freeze reuses it).
+      await warmed;
+      // Coming home: its worker has loaded before it stops (loading takes
+      // tens of ms, which it would otherwise stand still for).
       if (ctx instanceof RemoteContext && (to ?? this.#where).kind === "home") {
-        UserContext.prewarm(CONTEXT_IMPORTS_URL);
+        await UserContext.prewarm(CONTEXT_IMPORTS_URL);
       }
       // It stands still from here until it runs again (lastFrozenMs); a
       // node that sends it home pre-copies it first (RemoteContext.precopyMs).

@@ -327,6 +327,14 @@ export class GuestHost {
         handedOff = null;
         continue;
       }
+      if (m.type === "guest.warm") {
+        // A guest is coming: answered once a worker has loaded for it (or
+        // after WARM_WAIT_MS), without holding up this link's other frames.
+        this.#readyWorker().then(
+          () => fc.reply(m, true, {}).catch(() => {}),
+        );
+        continue;
+      }
       if (m.type === "guest.has") {
         const hash = (m.body as { hash?: unknown })?.hash;
         await fc.reply(m, true, {
@@ -434,10 +442,9 @@ export class GuestHost {
    * moments when nothing waits for it (a link just opened, a guest just
    * left, a second after one arrived).
    */
-  #readyWorker(): void {
-    if (!this.#blocked()) {
-      UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
-    }
+  #readyWorker(): Promise<void> {
+    if (this.#blocked()) return Promise.resolve();
+    return UserContext.prewarm(CONTEXT_IMPORTS_URL, SPARE_IDLE_MS);
   }
 
   /** Expect a hand-off under `token` for the home on `fc`. */

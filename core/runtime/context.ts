@@ -22,21 +22,41 @@ import { sharedNow } from "./context_run.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { WorkerPrepare, WorkerRun } from "./context_worker.ts";
 import { ResumeCache, resumeKey } from "./resume_cache.ts";
+import { readInstrumentInfo } from "./instrument_info.ts";
+import type { InstrumentInfo } from "./runtime_abi.ts";
 
 const resumeModules = new ResumeCache();
 
 /** How long a spare worker waits for a context before it is stopped, ms. */
 export const SPARE_IDLE_MS = 5000;
+/** Longest wait for a spare worker to load (see {@linkcode UserContext.prewarm}), ms. */
+export const WARM_WAIT_MS = 1000;
+
+/** `p`, or nothing after `ms`. */
+async function withinMs(p: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p, new Promise<void>((r) => timer = setTimeout(r, ms))]);
+  clearTimeout(timer);
+}
 
 const WORKER_URL = new URL("./context_worker.ts", import.meta.url).href;
 
-/** A worker that has loaded its code and waits for a context (a pool of 1). */
-let spare: { worker: Worker; importsModule: string } | null = null;
+/** A worker that loads its code and waits for a context (a pool of 1). */
+let spare: Spare | null = null;
+
+interface Spare {
+  worker: Worker;
+  importsModule: string;
+  /** Settles once it has loaded, failed, or was taken or dropped. */
+  ready: Promise<void>;
+  settle: () => void;
+}
 
 function takeWorker(importsModule: string): Worker {
   const s = spare;
   if (s !== null && s.importsModule === importsModule) {
     spare = null;
+    s.settle();
     return s.worker;
   }
   return contextWorker(importsModule);
@@ -105,9 +125,50 @@ export interface FreezeTimings extends FreezeTimes {
 /** How a context ended. */
 export type ContextEnd = RunResult;
 
+/** Hashes of module byte arrays seen (the same array is hashed once). */
+const hashes = new WeakMap<Uint8Array, string>();
+
 /** Hex SHA-256 of a module. */
 export function moduleHash(wasm: Uint8Array): string {
-  return createHash("sha256").update(wasm).digest("hex");
+  let h = hashes.get(wasm);
+  if (h === undefined) {
+    h = createHash("sha256").update(wasm).digest("hex");
+    hashes.set(wasm, h);
+  }
+  return h;
+}
+
+/** Most compiled modules (and instrument infos) kept. */
+const COMPILED_KEPT = 16;
+
+/**
+ * Compiled modules by what they run ("start:" module hash, or a resume
+ * key), as workers compiled them: a Module passed to the next worker
+ * brings its compiled code along, so a resume compiles nothing.
+ */
+const compiled = new Map<string, WebAssembly.Module>();
+/** Instrument infos by module hash (read here, hot, not in a new worker). */
+const infos = new Map<string, InstrumentInfo>();
+
+/** Put `v` under `k` in a small LRU map. */
+function remember<V>(m: Map<string, V>, k: string, v: V): void {
+  m.delete(k);
+  m.set(k, v);
+  if (m.size > COMPILED_KEPT) m.delete(m.keys().next().value!);
+}
+
+/** `wasm`'s instrument info, or undefined when it has none (the worker reports it). */
+function infoOf(hash: string, wasm: Uint8Array): InstrumentInfo | undefined {
+  let info = infos.get(hash);
+  if (info === undefined) {
+    try {
+      info = readInstrumentInfo(wasm);
+    } catch {
+      return undefined;
+    }
+    remember(infos, hash, info);
+  }
+  return info;
 }
 
 function moduleUrl(u: string | URL): string {
@@ -137,6 +198,8 @@ export class UserContext {
     resume: { key: string; wasm?: Uint8Array } | undefined,
     started: () => void,
   ) {
+    const hash = moduleHash(opts.wasm);
+    const compiledKey = resume ? resume.key : `start:${hash}`;
     const sab = new SharedArrayBuffer(CONTROL_CELLS * 4);
     this.#control = new Int32Array(sab);
     this.#onFreezeRequest = opts.onFreezeRequest;
@@ -157,10 +220,13 @@ export class UserContext {
       };
     });
     this.#worker.onmessage = (e: MessageEvent) => {
-      if (e.data.type === "idle") {
+      if (e.data.type === "probe") return;
+      if (e.data.type === "idle" || e.data.type === "ready") {
         // A spare's timer that fired as it was taken: it runs anyway.
       } else if (e.data.type === "resumeModule") {
         if (resume) resumeModules.set(resume.key, e.data.wasm as Uint8Array);
+      } else if (e.data.type === "compiled") {
+        remember(compiled, compiledKey, e.data.module as WebAssembly.Module);
       } else if (e.data.type === "started") {
         if (e.data.flags) {
           this.#flags = new Int32Array(e.data.flags as SharedArrayBuffer);
@@ -173,10 +239,14 @@ export class UserContext {
       e.preventDefault();
       this.#finish({ kind: "error", message: e.message });
     };
+    const module = compiled.get(compiledKey);
+    if (module) remember(compiled, compiledKey, module);
     const msg: WorkerRun = {
       type: "run",
       wasm: opts.wasm,
-      moduleHash: moduleHash(opts.wasm),
+      moduleHash: hash,
+      module,
+      info: infoOf(hash, opts.wasm),
       importsModule,
       importsOptions: opts.importsOptions,
       control: sab,
@@ -189,19 +259,30 @@ export class UserContext {
   /**
    * Start a spare worker that loads the runner and `importsModule` now, so
    * the next context (a resume, typically) only instantiates. No-op when
-   * one is ready; an unused spare stops after `idleMs`.
+   * one is there; an unused spare stops after `idleMs`. Resolves when the
+   * spare has loaded (or failed, or was taken or dropped), or after
+   * `waitMs`: a move that waits for it before freezing does not stand
+   * still while it loads.
    */
-  static prewarm(importsModule: string | URL, idleMs = SPARE_IDLE_MS): void {
+  static prewarm(
+    importsModule: string | URL,
+    idleMs = SPARE_IDLE_MS,
+    waitMs = WARM_WAIT_MS,
+  ): Promise<void> {
     const url = moduleUrl(importsModule);
-    if (spare?.importsModule === url) return;
+    if (spare?.importsModule === url) return withinMs(spare.ready, waitMs);
     UserContext.dropSpare();
     const worker = contextWorker(url);
-    const s = { worker, importsModule: url };
+    let settle!: () => void;
+    const ready = new Promise<void>((r) => settle = r);
+    const s: Spare = { worker, importsModule: url, ready, settle };
     worker.onmessage = (e: MessageEvent) => {
+      if (e.data?.type === "ready") settle();
       if (e.data?.type === "idle" && spare === s) UserContext.dropSpare();
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
+      settle();
       if (spare === s) UserContext.dropSpare();
     };
     const prepare: WorkerPrepare = {
@@ -211,6 +292,7 @@ export class UserContext {
     };
     worker.postMessage(prepare);
     spare = s;
+    return withinMs(ready, waitMs);
   }
 
   /**
@@ -223,6 +305,7 @@ export class UserContext {
   static dropSpare(): void {
     const s = spare;
     spare = null;
+    s?.settle();
     s?.worker.terminate();
   }
 

@@ -10,6 +10,7 @@ import type { ImportsFactory } from "./imports_factory.ts";
 import { liveMemory, memoryFor } from "./memory_pages.ts";
 import { MEMORY_IMPORT } from "./wasm_sections.ts";
 import { readInstrumentInfo } from "./instrument_info.ts";
+import type { InstrumentInfo } from "./runtime_abi.ts";
 import { continuationIds } from "./resume_cache.ts";
 import { FLAGS_EXPORT, RESUME_EXPORT, RUNTIME_MODULE } from "./runtime_abi.ts";
 import type { SavedFrame, Snapshot, SnapshotGlobal } from "./snapshot.ts";
@@ -34,6 +35,16 @@ export interface RunRequest {
   resumeWasm?: Uint8Array;
   /** Given the resume module this run had to build (to cache it). */
   onResumeModule?: (wasm: Uint8Array) => void;
+  /**
+   * What runs (the resume module when resuming) compiled already: a
+   * Module compiled once is shared by every instance, with its compiled
+   * code, so a resume neither compiles nor warms it up again.
+   */
+  module?: WebAssembly.Module;
+  /** Given what this run had to compile (to pass as `module` next time). */
+  onCompiled?: (module: WebAssembly.Module) => void;
+  /** `wasm`'s instrument info, read already (else read here). */
+  info?: InstrumentInfo;
   /**
    * Called once the program runs (after instantiation and restore), with
    * the flags memory if any and the program's (shared) memory.
@@ -80,7 +91,7 @@ type Getter = () => number | bigint;
 /** Run `req` (see the module doc); never throws for program failures. */
 export async function runContext(req: RunRequest): Promise<RunResult> {
   const now = req.now ?? sharedNow;
-  const info = readInstrumentInfo(req.wasm);
+  const info = req.info ?? readInstrumentInfo(req.wasm);
   let bytes = req.wasm;
   let contIds: number[] = [];
   if (req.snapshot) {
@@ -90,8 +101,8 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
         message: "resume: snapshot belongs to another module",
       };
     }
-    if (req.resumeWasm) {
-      bytes = req.resumeWasm;
+    if (req.module || req.resumeWasm) {
+      bytes = req.resumeWasm ?? bytes;
       contIds = continuationIds(req.snapshot.frames);
     } else {
       // Binaryen is large: load it only when the module is not cached.
@@ -102,7 +113,11 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
       req.onResumeModule?.(r.wasm);
     }
   }
-  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  let module = req.module;
+  if (!module) {
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    req.onCompiled?.(module);
+  }
   const rt = new UnwindRuntime(
     req.control,
     info.unwindImports,

@@ -3,8 +3,10 @@
  * told about, runs the instance (context_run.ts) and posts the result.
  *
  * Messages in: optionally {@linkcode WorkerPrepare} (a spare worker loads
- * its code before it is needed), then {@linkcode WorkerRun}. Out: `{type: "resumeModule", wasm}`
- * when it had to build a resume module, `{type: "started", flags}` once
+ * its code before it is needed; it posts `{type: "ready"}` when loaded),
+ * then {@linkcode WorkerRun}. Out: `{type: "resumeModule", wasm}`
+ * when it had to build a resume module, `{type: "compiled", module}` when
+ * it had to compile what it runs, `{type: "started", flags}` once
  * the program runs (flags: the module's shared flags memory, if any), then
  * `{type: "result", result}`.
  *
@@ -16,6 +18,7 @@
 import type { ImportsFactory } from "./imports_factory.ts";
 import type { RunResult } from "./context_run.ts";
 import type { Snapshot } from "./snapshot.ts";
+import type { InstrumentInfo } from "./runtime_abi.ts";
 
 /** The message starting a context. */
 export interface WorkerRun {
@@ -35,6 +38,10 @@ export interface WorkerRun {
   snapshot?: Snapshot;
   /** Its resume module, when cached; else the worker builds it and posts `{type: "resumeModule", wasm}`. */
   resumeWasm?: Uint8Array;
+  /** What `wasm` (or the resume module) compiles to, when the host has it. */
+  module?: WebAssembly.Module;
+  /** The instrumenter's record in `wasm`, when the host has read it. */
+  info?: InstrumentInfo;
 }
 
 /** Load the runner and an imports module ahead of a run (a spare worker). */
@@ -77,7 +84,9 @@ function load(url: string): Promise<Loaded> {
 self.onmessage = async (e: MessageEvent<WorkerRun | WorkerPrepare>) => {
   const m = e.data;
   if (m.type === "prepare") {
-    load(m.importsModule).catch(() => {}); // the run reports the failure
+    // "ready" either way: a failure is reported by the run.
+    const ready = () => self.postMessage({ type: "ready" });
+    load(m.importsModule).then(ready, ready);
     idle = setTimeout(() => self.postMessage({ type: "idle" }), m.idleMs);
     return;
   }
@@ -93,18 +102,24 @@ self.onmessage = async (e: MessageEvent<WorkerRun | WorkerPrepare>) => {
       control: new Int32Array(m.control),
       snapshot: m.snapshot,
       resumeWasm: m.resumeWasm,
+      module: m.module,
+      info: m.info,
       onResumeModule: (wasm) =>
         self.postMessage({ type: "resumeModule", wasm }),
+      onCompiled: (module) => self.postMessage({ type: "compiled", module }),
       onStarted: (flags, memory) =>
         self.postMessage({ type: "started", flags, memory }),
     });
   } catch (err) {
     result = { kind: "error", message: (err as Error)?.message ?? String(err) };
   }
-  const transfer = result.kind === "frozen" &&
+  // A transfer list, even empty, takes a path that costs a fresh worker
+  // over a millisecond: only a copied memory needs one.
+  const copied = result.kind === "frozen" &&
       !(result.snapshot.memory.data.buffer instanceof SharedArrayBuffer)
-    ? [result.snapshot.memory.data.buffer as ArrayBuffer]
-    : [];
-  self.postMessage({ type: "result", result }, transfer);
+    ? result.snapshot.memory.data.buffer as ArrayBuffer
+    : null;
+  if (copied) self.postMessage({ type: "result", result }, [copied]);
+  else self.postMessage({ type: "result", result });
   self.close();
 };
