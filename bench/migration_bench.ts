@@ -1,5 +1,5 @@
 /**
- * What migration costs, measured side by side in one run on 2 nodes in
+ * What migration costs, measured side by side in one run on 3 nodes in
  * network namespaces (root; else loopback), balancing off so only the
  * bench moves processes:
  *
@@ -8,8 +8,9 @@
  *    request/reply round trip over an authenticated TCP link;
  * 2. freeze-to-resume time (how long the process stands still, as the home
  *    measures it; the memory is copied ahead while it runs, then what
- *    changed) and the whole `migrate --wait` request, home -> node and
- *    back, medians of 3 round trips, for 1, 64 and 256 MiB of touched
+ *    changed) and the whole `migrate --wait` request, home -> node, node
+ *    -> node (straight between the two) and back home, medians of 3
+ *    round trips, for 1, 64 and 256 MiB of touched
  *    memory, beside the goal 10 ms + size / 1 GB/s and beside what
  *    touching that much fresh memory once costs on this machine;
  * 3. a CPU-bound program's run time away from home vs at home.
@@ -39,11 +40,13 @@ const PROG = (n: string) =>
   new URL(`./programs/${n}.wasm`, import.meta.url).pathname;
 const dec = new TextDecoder();
 
-/** Two nodes: where home's programs start, and the target of moves. */
+/** Three nodes: where home's programs start, the target of moves, and a second one. */
 interface BenchNodes {
   homeDir: string;
   homeAddr: string;
   target: { kind: "node"; id: number; addr: string; port: number };
+  /** Where a node-to-node move goes from the target. */
+  second: { kind: "node"; id: number; addr: string; port: number };
   /** argv of a command run on the home node. */
   onHome(cmd: string, args: string[]): string[];
   /** Any argv run on the home node / on the target node. */
@@ -60,7 +63,7 @@ async function startNodes(): Promise<BenchNodes> {
     // up to tens of ms for the next quota period: an artifact of the quota,
     // not a cost of migration.
     const q = await startQuotaCluster({
-      nodes: 2,
+      nodes: 3,
       quota: 2,
       balance: false,
       tag: `dmxm${Deno.pid % 10000}`,
@@ -69,6 +72,7 @@ async function startNodes(): Promise<BenchNodes> {
       homeDir: q.dirs[0],
       homeAddr: q.addrs[0],
       target: { kind: "node", id: q.ids[1], addr: q.addrs[1], port: 4660 },
+      second: { kind: "node", id: q.ids[2], addr: q.addrs[2], port: 4660 },
       onHome: (cmd, args) => q.on(0, cmd, args),
       onHomeRaw: (argv) => q.exec(0, argv),
       onAway: (argv) => q.exec(1, argv),
@@ -77,16 +81,17 @@ async function startNodes(): Promise<BenchNodes> {
     };
   }
   const c = await LocalCluster.start({
-    nodes: 2,
+    nodes: 3,
     subnet: 51,
     port: 4751,
     daemonArgs: ["--no-balance"],
   });
-  const [h, a] = c.nodes;
+  const [h, a, b] = c.nodes;
   return {
     homeDir: h.dir,
     homeAddr: h.addr,
     target: { kind: "node", id: a.id, addr: a.addr, port: 4751 },
+    second: { kind: "node", id: b.id, addr: b.addr, port: 4751 },
     onHome: (cmd, args) => [Deno.execPath(), ...commandArgs(cmd, args)],
     onHomeRaw: (argv) => argv,
     onAway: (argv) => argv,
@@ -101,8 +106,8 @@ const target = nodes.target;
 const work = await Deno.makeTempDir({ prefix: "dmosix-migbench-" });
 console.log(
   netns
-    ? "2 nodes in network namespaces joined by a bridge (veth)"
-    : "2 nodes on loopback addresses",
+    ? "3 nodes in network namespaces joined by a bridge (veth)"
+    : "3 nodes on loopback addresses",
 );
 
 /** Start mosrun with piped stdin; wait for its socket. */
@@ -159,7 +164,7 @@ try {
     // resume modules are built (cached by both nodes) before timing.
     const warm = await start([PROG("touch_loop"), "1"]);
     await new Promise((r) => setTimeout(r, 500));
-    for (const to of [target, { kind: "home" }]) {
+    for (const to of [target, nodes.second, { kind: "home" }]) {
       await callProc(home.dir, warm.pid, "migrate", { to, wait: true }, 60000);
     }
     warm.kill("SIGKILL");
@@ -228,7 +233,7 @@ try {
   );
   console.log("   allocated memory once on this machine (page faults)");
   console.log(
-    "   MiB   frozen: to node  home   request: to node  home   goal   fresh",
+    "   MiB   frozen: to node  node-node  home   request: to node  node-node  home   goal   fresh",
   );
   for (const mb of quick ? [1, 64] : [1, 64, 256]) {
     const child = await start([PROG("touch_loop"), String(mb)]);
@@ -244,36 +249,34 @@ try {
       );
       return { frozen: r.frozenMs, request: performance.now() - t0 };
     };
-    // Round trips: home -> node -> home, `reps` times; medians below.
+    // Round trips: home -> node -> other node -> home, `reps` times;
+    // medians below.
     type Move = { frozen: number; request: number };
-    const trips: { there: Move; back: Move }[] = [];
+    type Trip = { there: Move; across: Move; back: Move };
+    const trips: Trip[] = [];
     for (let r = 0; r < reps; r++) {
       trips.push({
         there: await move(target),
+        across: await move(nodes.second),
         back: await move({ kind: "home" }),
       });
     }
     child.kill("SIGKILL");
     await child.output();
-    const med = (f: (t: { there: Move; back: Move }) => number) =>
-      median(trips.map(f));
-    const there = {
-      frozen: med((t) => t.there.frozen),
-      request: med((t) => t.there.request),
-    };
-    const back = {
-      frozen: med((t) => t.back.frozen),
-      request: med((t) => t.back.request),
-    };
+    const med = (leg: keyof Trip, f: keyof Move) =>
+      median(trips.map((t) => t[leg][f]));
+    const [there, across, back] = (["there", "across", "back"] as const).map(
+      (leg) => ({ frozen: med(leg, "frozen"), request: med(leg, "request") }),
+    );
     const goal = 10 + mb * 1048576 / 1e9 * 1000;
     const fresh = freshTouchMs(mb * 1048576);
     const col = (x: number, w: number) => x.toFixed(0).padStart(w);
     console.log(
       `   ${String(mb).padStart(3)}   ${col(there.frozen, 15)} ${
-        col(back.frozen, 5)
-      }   ${col(there.request, 16)} ${col(back.request, 5)}   ${
-        col(goal, 4)
-      }   ${col(fresh, 5)}`,
+        col(across.frozen, 10)
+      } ${col(back.frozen, 5)}   ${col(there.request, 16)} ${
+        col(across.request, 10)
+      } ${col(back.request, 5)}   ${col(goal, 4)}   ${col(fresh, 5)}`,
     );
   }
 

@@ -569,6 +569,7 @@ export class HomeProcess {
             port: to.port,
             token,
           });
+          frozenAt += (ctx as RemoteContext).precopyMs;
           if ("handoff" in r) {
             this.#deputy.allowBlocking();
             await this.#afterHandoff(ctx as RemoteContext, r, to, link!);

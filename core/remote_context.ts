@@ -86,7 +86,7 @@ export class RemoteContext {
   lost = false;
   /**
    * How long its node spent sending its memory ahead of the last freeze
-   * (ms): it ran meanwhile.
+   * (ms), home or to the node it was handed to: it ran meanwhile.
    */
   precopyMs = 0;
   #fc: FrameConn;
@@ -273,13 +273,15 @@ export class RemoteContext {
   ): Promise<HandedOff | Snapshot> {
     const got = new Promise<Snapshot | Error>((r) => this.#frozen = r);
     const r = await this.#fc.request<
-      { handedOff?: unknown; pageCount?: unknown }
+      { handedOff?: unknown; pageCount?: unknown; precopyMs?: unknown }
     >(
       "guest.freeze",
       { to },
       60000,
     );
     if (r?.handedOff !== true) return await this.#takeFrozen(got);
+    const ms = r.precopyMs;
+    this.precopyMs = typeof ms === "number" && ms >= 0 ? ms : 0;
     this.#frozen = null;
     // Not running here any more: its link closing is no loss now.
     this.#ended = true;

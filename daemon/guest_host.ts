@@ -13,6 +13,7 @@ import {
   GUEST_GIVES_UP_MS,
   LINK_TICK_MS,
   PRECOPY_BLOB,
+  type Precopy,
   sendPrecopy,
   sendSnapshot,
   takeSnapshot,
@@ -378,13 +379,18 @@ export class GuestHost {
         const session = this.#sessions.get(fc);
         // Straight to the node it moves to, if home asks and it works.
         const to = handoffTarget((m.body as { to?: unknown })?.to);
-        // Going home: its memory goes ahead while it still runs, then only
-        // what changed (a failed pre-copy just sends it all later).
         const started = performance.now();
+        // The link there opens, and that node takes the hand-off, while
+        // the program still runs.
+        const link = to ? await this.#openHandOff(to, fc.peer) : null;
+        // Its memory goes ahead on the way its state takes (that link, or
+        // home), then only what changed; only if this node has room for
+        // the copy. A failed pre-copy just sends it all later.
         const memory = ctx.memory;
-        const pre = !to && memory && this.#memory &&
+        const via = link ?? (to ? null : fc);
+        const pre = via && memory && this.#memory &&
             hasRoom(this.#memory, memory.buffer.byteLength)
-          ? await sendPrecopy(fc, PRECOPY_BLOB, memory).catch(() => undefined)
+          ? await sendPrecopy(via, PRECOPY_BLOB, memory).catch(() => undefined)
           : undefined;
         const precopyMs = pre ? performance.now() - started : 0;
         // A call blocked here on its mailbox must let go for the freeze.
@@ -397,16 +403,18 @@ export class GuestHost {
             snap = session.leave(snap);
             this.#sessions.delete(fc);
           }
-          if (to && await this.#handOff(to, snap, fc.peer)) {
+          if (link && await this.#finishHandOff(link, snap, pre)) {
             handedOff = snap;
             await fc.reply(m, true, {
               handedOff: true,
               pageCount: snap.memory.pageCount,
+              precopyMs,
             });
             this.#readyWorker(); // it left: a process sent back soon finds one
             continue;
           }
-          const ref = await sendSnapshot(fc, 2, snap, pre);
+          // Through home: its pre-copy went there, or nowhere.
+          const ref = await sendSnapshot(fc, 2, snap, link ? undefined : pre);
           await fc.send("guest.frozen", { snapshot: ref, precopyMs });
           await fc.reply(m, true, {});
           this.#readyWorker(); // it left: a process sent back soon finds one
@@ -415,6 +423,7 @@ export class GuestHost {
           // frames turn its close into a reset that drops what home has
           // not read yet.
         } catch (e) {
+          link?.close();
           freezing = false;
           session?.allowBlocking();
           await fc.reply(m, false, (e as Error).message);
@@ -469,12 +478,11 @@ export class GuestHost {
    * true once that node has it all. False (logged) if it cannot: home
    * gets the state instead.
    */
-  async #handOff(
+  async #openHandOff(
     to: { addr: string; port: number; token: string },
-    snap: Snapshot,
     home: number,
-  ): Promise<boolean> {
-    if (!this.#linkKey) return false;
+  ): Promise<FrameConn | null> {
+    if (!this.#linkKey) return null;
     let link: FrameConn | null = null;
     try {
       link = await FrameConn.connect(
@@ -486,20 +494,42 @@ export class GuestHost {
       );
       link.keepAlive(LINK_TICK_MS, GUEST_GIVES_UP_MS);
       await link.request("guest.handoff", { token: to.token, home }, 10_000);
-      const ref = await sendSnapshot(link, 2, snap);
+      return link;
+    } catch (e) {
+      link?.close();
+      this.#handOffFailed(to.addr, e);
+      return null;
+    }
+  }
+
+  /**
+   * Send the frozen state on a hand-off `link` (after its pre-copy `pre`,
+   * if one went there); false if that failed (it goes through home).
+   */
+  async #finishHandOff(
+    link: FrameConn,
+    snap: Snapshot,
+    pre: Precopy | undefined,
+  ): Promise<boolean> {
+    try {
+      const ref = await sendSnapshot(link, 2, snap, pre);
       await link.request("guest.handoff.done", { snapshot: ref }, 60_000);
       this.handoffStats.sent++;
       return true;
     } catch (e) {
-      this.#log.warn(
-        `could not hand a guest to ${to.addr}: ${
-          (e as Error).message
-        }; it goes through its home`,
-      );
+      this.#handOffFailed("the target", e);
       return false;
     } finally {
-      link?.close();
+      link.close();
     }
+  }
+
+  #handOffFailed(where: string, e: unknown): void {
+    this.#log.warn(
+      `could not hand a guest to ${where}: ${
+        (e as Error).message
+      }; it goes through its home`,
+    );
   }
 
   /** A node hands us the state of a guest its home moves here. */

@@ -39,6 +39,16 @@ Deno.test("changedPages of an untouched memory is empty", () => {
   deepEqual([...changedPages(liveMemory(memory), copyOf(memory))], []);
 });
 
+Deno.test("changedPages compares bytes: a page of NaN bit patterns is unchanged, one flipped bit is found", () => {
+  const memory = newProcessMemory(3);
+  const words = new Float64Array(memory.buffer);
+  // NaN !== NaN: a comparison of doubles would report these pages.
+  words.fill(NaN, 0, (2 * PAGE_SIZE) / 8);
+  const pre = copyOf(memory);
+  new Uint8Array(memory.buffer)[PAGE_SIZE + 77] ^= 0x10;
+  deepEqual([...changedPages(liveMemory(memory), pre)], [1]);
+});
+
 Deno.test("a memory update lands on its pre-copy, grown, and needs it complete", () => {
   const blobs = new BlobAssembler();
   const page = (v: number) => new Uint8Array(PAGE_SIZE).fill(v);
