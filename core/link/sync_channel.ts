@@ -217,6 +217,10 @@ export function serveSyncChannel<Req, Res>(
     Atomics.notify(ctl, STATE);
   };
 
+  // Closing stops the loop even while a handler never answers.
+  const stop = Symbol("closed");
+  let closing!: () => void;
+  const closed = new Promise<typeof stop>((r) => closing = () => r(stop));
   const loop = async () => {
     for (;;) {
       const s = Atomics.load(ctl, STATE);
@@ -226,7 +230,11 @@ export function serveSyncChannel<Req, Res>(
         let res: Res;
         try {
           const r = handle(req);
-          res = r instanceof Promise ? await r : r;
+          const got = r instanceof Promise
+            ? await Promise.race([r, closed])
+            : r;
+          if (got === stop) return;
+          res = got as Res;
         } catch (err) {
           res = onError(err);
         }
@@ -245,6 +253,7 @@ export function serveSyncChannel<Req, Res>(
     close() {
       Atomics.store(ctl, STATE, CLOSED);
       Atomics.notify(ctl, STATE);
+      closing();
     },
     requestFreeze() {
       Atomics.or(ctl, FLAGS, FLAG_FREEZE);

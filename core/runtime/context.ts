@@ -188,6 +188,8 @@ export class UserContext {
   #flags: Int32Array | undefined;
   #memory: WebAssembly.Memory | undefined;
   #ended = false;
+  /** Its frozen snapshot was handed out (a context is frozen once). */
+  #snapshotTaken = false;
   #onFreezeRequest?: () => void;
   #importsModule: string;
   #finish: (end: ContextEnd) => void = () => {};
@@ -365,7 +367,7 @@ export class UserContext {
   async freeze(
     opts: { timeoutMs?: number; prewarm?: boolean } = {},
   ): Promise<Snapshot> {
-    if (this.#ended) throw new Error("freeze: the context is not running");
+    if (this.#ended) return this.#frozenAlready();
     const requestedAt = sharedNow();
     // A resume usually follows (checkpoint, move home): have its worker ready.
     if (opts.prewarm !== false) UserContext.prewarm(this.#importsModule);
@@ -399,10 +401,32 @@ export class UserContext {
         receivedAt,
         latencyMs: end.times.unwoundAt - requestedAt,
       };
+      this.#snapshotTaken = true;
       return end.snapshot;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The snapshot of a context that unwound on its own before freeze() was
+   * called: a blocked call of it was cut short for this very freeze (its
+   * deputy lets go first, and the program unwinds out of the call). Once.
+   */
+  async #frozenAlready(): Promise<Snapshot> {
+    const end = await this.done;
+    if (end.kind !== "frozen" || this.#snapshotTaken) {
+      throw new Error("freeze: the context is not running");
+    }
+    this.#snapshotTaken = true;
+    const now = sharedNow();
+    this.lastFreeze = {
+      ...end.times,
+      requestedAt: now,
+      receivedAt: now,
+      latencyMs: 0,
+    };
+    return end.snapshot;
   }
 
   /** Stop the program (no snapshot); `done` reports an error. */

@@ -216,12 +216,18 @@ Deno.test(
           await say("on B\n");
           const st = await callProc<Status>(home.dir, child.pid, "status");
           assert.equal(st.where, b.id);
+          // Home again, taken while blocked in a read of stdin at home.
+          await callProc(home.dir, child.pid, "migrate", {
+            to: { kind: "home" },
+            wait: true,
+          });
+          await say("home again\n");
           await w.close();
           const out = await child.output();
           assert.equal(out.code, 0, dec.decode(out.stderr));
           assert.equal(
             dec.decode(out.stdout),
-            "   1: at home\n   2: on A\n   3: on B\nlines=3 bytes=18\n",
+            "   1: at home\n   2: on A\n   3: on B\n   4: home again\nlines=4 bytes=29\n",
           );
         },
       );

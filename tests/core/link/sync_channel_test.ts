@@ -92,7 +92,7 @@ Deno.test("sync channel refuses a message larger than its buffer and answers han
   }
 });
 
-Deno.test("closing the channel makes a blocked client call fail instead of hanging", async () => {
+Deno.test("closing the channel makes a blocked client call fail instead of hanging, and stops the server though its handler never answers", async () => {
   const sab = createChannelBuffer(1024);
   const server = serveSyncChannel<unknown, unknown>(
     sab,
@@ -101,7 +101,12 @@ Deno.test("closing the channel makes a blocked client call fail instead of hangi
   );
   const w = startWorker(sab, [{ op: "never answered" }]);
   try {
-    await new Promise((r) => setTimeout(r, 20));
+    // The call is in the handler's hands (state word: REQUEST).
+    const state = new Int32Array(sab, 0, 1);
+    for (let i = 0; i < 500 && Atomics.load(state, 0) !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(Atomics.load(state, 0), 1, "the call never arrived");
     server.close();
     assert.match(
       (await w.next() as { error: string }).error,
