@@ -474,9 +474,9 @@ export class GuestHost {
   }
 
   /**
-   * Send `snap` straight to the node `to` names, for the home `home`;
-   * true once that node has it all. False (logged) if it cannot: home
-   * gets the state instead.
+   * Open a link to the node `to` names and have it take the hand-off for
+   * the home `home` (the state then goes straight there, see
+   * #finishHandOff); null (logged) if it cannot: home gets the state.
    */
   async #openHandOff(
     to: { addr: string; port: number; token: string },

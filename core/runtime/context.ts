@@ -222,9 +222,8 @@ export class UserContext {
       };
     });
     this.#worker.onmessage = (e: MessageEvent) => {
-      if (e.data.type === "probe") return;
       if (e.data.type === "idle" || e.data.type === "ready") {
-        // A spare's timer that fired as it was taken: it runs anyway.
+        // A spare's news from before it was taken: it runs anyway.
       } else if (e.data.type === "resumeModule") {
         if (resume) resumeModules.set(resume.key, e.data.wasm as Uint8Array);
       } else if (e.data.type === "compiled") {
