@@ -16,14 +16,25 @@
  * The three are run interleaved `--reps` times (default 3) and each cell
  * is the median, so load from other work on the machine hits all alike.
  *
+ * Then the two floors under direct communication, measured here: one
+ * system call's hand-over from a Worker to its host thread and back (a
+ * message crosses one on each side), and HMAC-SHA256's rate (every byte
+ * between nodes is MAC'ed by the sender's node and checked by the
+ * receiver's).
+ *
  * Usage: deno run -A bench/dicom_bench.ts [--quick] [--reps N]
  *        (internal: --tcp-serve ADDR PORT | --tcp-client ADDR PORT BUDGET SIZE...)
  *
  * @module
  */
 
+import { createHmac } from "node:crypto";
 import { commandArgs, LocalCluster, waitFor } from "../tools/local_cluster.ts";
 import { allSeeLive } from "../tools/cluster_probe.ts";
+import {
+  createChannelBuffer,
+  serveSyncChannel,
+} from "../core/link/sync_channel.ts";
 
 const SUBNET = 94;
 const PORT = 4794;
@@ -290,6 +301,36 @@ function medians(runs: Row[][], sizes: number[]): Row[] {
   });
 }
 
+/** Mean round trip of a sync-channel call from a Worker to this thread, µs. */
+async function handoverUs(n: number): Promise<number> {
+  const sab = createChannelBuffer();
+  const server = serveSyncChannel(sab, () => ({ errno: 0, n: 1 }), () => ({}));
+  const w = new Worker(new URL("./sync_call_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  try {
+    const us = new Promise<number>((r) => w.onmessage = (e) => r(e.data));
+    w.postMessage({ sab, n });
+    return await us;
+  } finally {
+    w.terminate();
+    server.close();
+  }
+}
+
+/** HMAC-SHA256 over 8 MiB pieces, MB/s (best of 5). */
+function hmacMbps(): number {
+  const key = new Uint8Array(32).fill(7);
+  const data = new Uint8Array(8 * MIB).fill(1);
+  let best = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    createHmac("sha256", key).update(data).digest();
+    best = Math.max(best, data.length / (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
 function fmtSize(n: number): string {
   return n >= MIB ? `${n / MIB} MiB` : `${n / KIB} KiB`;
 }
@@ -365,6 +406,32 @@ async function main(): Promise<void> {
         within ? "met" : "NOT met"
       }; ` +
         `direct at least 2x via-home from 1 MiB: ${twice ? "met" : "NOT met"}`,
+    );
+    // The floors, beside what TCP does in this same run.
+    const hand = [];
+    for (let i = 0; i < reps; i++) hand.push(await handoverUs(5000));
+    const handUs = median(hand);
+    const tcpRt = tcp[0].rtUs;
+    const mac = hmacMbps();
+    const tcpMax = Math.max(...tcp.map((r) => r.mbps));
+    console.log(
+      `floors: a system call's hand-over, Worker -> host -> Worker: ${
+        handUs.toFixed(1)
+      } µs, ${(handUs / tcpRt).toFixed(2)} x the ${
+        fmtSize(sizes[0])
+      } TCP round trip (${tcpRt.toFixed(0)} µs). Each way a message leaves ` +
+        `the sender's Worker and enters the receiver's (one hand-over in ` +
+        `all), so a direct round trip is at least ${
+          ((tcpRt + 2 * handUs) / tcpRt).toFixed(2)
+        } x TCP`,
+    );
+    console.log(
+      `        HMAC-SHA256: ${mac.toFixed(0)} MB/s on one core; TCP streamed ${
+        tcpMax.toFixed(0)
+      } MB/s. The sender's node MACs every byte and the receiver's checks ` +
+        `it, so even with a core each a stream is at least ${
+          (tcpMax / mac).toFixed(2)
+        } x slower than TCP`,
     );
   } finally {
     await c.stop();
