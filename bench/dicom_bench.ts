@@ -17,8 +17,9 @@
  * is the median, so load from other work on the machine hits all alike.
  *
  * Then the two floors under direct communication, measured here: one
- * system call's hand-over from a Worker to its host thread and back (a
- * message crosses one on each side), and HMAC-SHA256's rate (every byte
+ * system call's hand-over from a sleeping Worker to its sleeping host
+ * thread and back (a message crosses one half on each side: it leaves its
+ * sender's Worker and wakes its receiver's), and HMAC-SHA256's rate (every byte
  * between nodes is MAC'ed by the sender's node and checked by the
  * receiver's).
  *
@@ -301,8 +302,11 @@ function medians(runs: Row[][], sizes: number[]): Row[] {
   });
 }
 
-/** Mean round trip of a sync-channel call from a Worker to this thread, µs. */
-async function handoverUs(n: number): Promise<number> {
+/**
+ * Median round trip of a sync-channel call from a Worker to this thread,
+ * µs, each call after `gapMs` with both asleep (as a message finds them).
+ */
+async function handoverUs(n: number, gapMs: number): Promise<number> {
   const sab = createChannelBuffer();
   const server = serveSyncChannel(sab, () => ({ errno: 0, n: 1 }), () => ({}));
   const w = new Worker(new URL("./sync_call_worker.ts", import.meta.url), {
@@ -310,7 +314,7 @@ async function handoverUs(n: number): Promise<number> {
   });
   try {
     const us = new Promise<number>((r) => w.onmessage = (e) => r(e.data));
-    w.postMessage({ sab, n });
+    w.postMessage({ sab, n, gapMs });
     return await us;
   } finally {
     w.terminate();
@@ -409,13 +413,13 @@ async function main(): Promise<void> {
     );
     // The floors, beside what TCP does in this same run.
     const hand = [];
-    for (let i = 0; i < reps; i++) hand.push(await handoverUs(5000));
+    for (let i = 0; i < reps; i++) hand.push(await handoverUs(300, 1));
     const handUs = median(hand);
     const tcpRt = tcp[0].rtUs;
     const mac = hmacMbps();
     const tcpMax = Math.max(...tcp.map((r) => r.mbps));
     console.log(
-      `floors: a system call's hand-over, Worker -> host -> Worker: ${
+      `floors: a system call's hand-over, Worker -> host -> Worker, both asleep before: ${
         handUs.toFixed(1)
       } µs, ${(handUs / tcpRt).toFixed(2)} x the ${
         fmtSize(sizes[0])
