@@ -217,10 +217,15 @@ export function serveSyncChannel<Req, Res>(
     Atomics.notify(ctl, STATE);
   };
 
-  // Closing stops the loop even while a handler never answers.
+  // Closing stops the loop even while a handler never answers (one call
+  // is in flight at a time: one slot, nothing kept per call).
   const stop = Symbol("closed");
-  let closing!: () => void;
-  const closed = new Promise<typeof stop>((r) => closing = () => r(stop));
+  let abandon: (() => void) | null = null;
+  const orClosed = (r: Promise<Res>) =>
+    new Promise<Res | typeof stop>((resolve, reject) => {
+      abandon = () => resolve(stop);
+      r.then(resolve, reject);
+    }).finally(() => abandon = null);
   const loop = async () => {
     for (;;) {
       const s = Atomics.load(ctl, STATE);
@@ -230,9 +235,7 @@ export function serveSyncChannel<Req, Res>(
         let res: Res;
         try {
           const r = handle(req);
-          const got = r instanceof Promise
-            ? await Promise.race([r, closed])
-            : r;
+          const got = r instanceof Promise ? await orClosed(r) : r;
           if (got === stop) return;
           res = got as Res;
         } catch (err) {
@@ -253,7 +256,7 @@ export function serveSyncChannel<Req, Res>(
     close() {
       Atomics.store(ctl, STATE, CLOSED);
       Atomics.notify(ctl, STATE);
-      closing();
+      abandon?.();
     },
     requestFreeze() {
       Atomics.or(ctl, FLAGS, FLAG_FREEZE);
