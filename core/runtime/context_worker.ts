@@ -56,7 +56,10 @@ export interface WorkerPrepare {
 
 interface Loaded {
   runContext: typeof import("./context_run.ts").runContext;
+  warmUp: typeof import("./context_run.ts").warmUp;
   factory: ImportsFactory;
+  /** The imports module's sample options for a warm-up, if it has them. */
+  warmOptions?: () => unknown;
 }
 
 let idle: ReturnType<typeof setTimeout> | undefined;
@@ -66,13 +69,16 @@ function load(url: string): Promise<Loaded> {
   let p = loading.get(url);
   if (p === undefined) {
     p = (async () => {
-      const { runContext } = await import("./context_run.ts");
+      const { runContext, warmUp } = await import("./context_run.ts");
       const mod = await import(url);
       const factory = mod.createImports as ImportsFactory | undefined;
       if (typeof factory !== "function") {
         throw new Error(`${url} does not export createImports`);
       }
-      return { runContext, factory };
+      const warmOptions = typeof mod.warmOptions === "function"
+        ? mod.warmOptions as () => unknown
+        : undefined;
+      return { runContext, warmUp, factory, warmOptions };
     })();
     loading.set(url, p);
   }
@@ -84,9 +90,12 @@ function load(url: string): Promise<Loaded> {
 self.onmessage = async (e: MessageEvent<WorkerRun | WorkerPrepare>) => {
   const m = e.data;
   if (m.type === "prepare") {
-    // "ready" either way: a failure is reported by the run.
+    // "ready" either way: a failure is reported by the run. Loaded, it
+    // runs a context's setup once, so the first context finds it compiled.
     const ready = () => self.postMessage({ type: "ready" });
-    load(m.importsModule).then(ready, ready);
+    load(m.importsModule).then(async (l) => {
+      if (l.warmOptions) await l.warmUp(l.factory, l.warmOptions());
+    }).then(ready, ready);
     idle = setTimeout(() => self.postMessage({ type: "idle" }), m.idleMs);
     return;
   }

@@ -26,6 +26,19 @@ export interface WasiContextOptions {
   unknown: Record<string, Signature>;
 }
 
+/**
+ * Options for a warm-up of {@linkcode createImports} in a spare worker
+ * (core/runtime/context_run.ts warmUp): a channel nobody serves, no calls.
+ */
+export function warmOptions(): WasiContextOptions {
+  return {
+    sab: new SharedArrayBuffer(65536 + 16),
+    args: [],
+    env: [],
+    unknown: {},
+  };
+}
+
 /** URL of this module, for ContextOptions.importsModule. */
 export const CONTEXT_IMPORTS_URL: string = import.meta.url;
 

@@ -1,5 +1,9 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { runContext } from "../../../core/runtime/context_run.ts";
+import { runContext, warmUp } from "../../../core/runtime/context_run.ts";
+import {
+  createImports as createWasiContextImports,
+  warmOptions,
+} from "../../../core/wasi/context_imports.ts";
 import { moduleHash, UserContext } from "../../../core/runtime/context.ts";
 import { readInstrumentInfo } from "../../../core/runtime/instrument_info.ts";
 import {
@@ -98,4 +102,16 @@ Deno.test("prewarm settles once its worker has loaded, also when the imports mod
   } finally {
     UserContext.dropSpare();
   }
+});
+
+Deno.test("a warm-up runs the WASI imports' setup on an empty module, and a failing factory does not make it throw", async () => {
+  let built = 0;
+  await warmUp((ctx) => {
+    built++;
+    return createWasiContextImports(ctx);
+  }, warmOptions());
+  equal(built, 1);
+  await warmUp(() => {
+    throw new Error("broken imports module");
+  }, undefined);
 });
