@@ -129,16 +129,14 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
     if (!instance) throw new Error("memory used before instantiation");
     return instance.exports.memory as WebAssembly.Memory;
   };
-  const imports = await req.factory({
-    hooks: rt.hooks,
-    memory,
-    options: req.options,
-    control: req.control,
-    freezeRequested: () => Atomics.load(req.control, 0) !== 0,
+  const imports = await importsFor(
+    req.factory,
+    req.options,
+    rt,
     module,
-    resuming: req.snapshot !== undefined,
-  });
-  imports[RUNTIME_MODULE] = rt.imports(module);
+    memory,
+    req.snapshot !== undefined,
+  );
   if (req.snapshot) {
     // The resume module imports its memory: the snapshot's own, adopted
     // as it is (or one built from a compact copy).
@@ -206,6 +204,28 @@ export async function runContext(req: RunRequest): Promise<RunResult> {
   };
 }
 
+/** An instance's imports: the factory's, and the runtime's for `module`. */
+async function importsFor(
+  factory: ImportsFactory,
+  options: unknown,
+  rt: UnwindRuntime,
+  module: WebAssembly.Module,
+  memory: () => WebAssembly.Memory,
+  resuming: boolean,
+): Promise<WebAssembly.Imports> {
+  const imports = await factory({
+    hooks: rt.hooks,
+    memory,
+    options,
+    control: rt.control,
+    freezeRequested: () => Atomics.load(rt.control, 0) !== 0,
+    module,
+    resuming,
+  });
+  imports[RUNTIME_MODULE] = rt.imports(module);
+  return imports;
+}
+
 function restoreGlobals(
   ex: WebAssembly.Exports,
   infos: { name: string; setter: string }[],
@@ -235,21 +255,11 @@ export async function warmUp(
   options: unknown,
 ): Promise<void> {
   try {
-    const control = new Int32Array(4);
     const module = await WebAssembly.compile(EMPTY_MODULE);
-    const rt = new UnwindRuntime(control, [], 1000);
-    const imports = await factory({
-      hooks: rt.hooks,
-      memory: () => {
-        throw new Error("no memory in a warm-up");
-      },
-      options,
-      control,
-      freezeRequested: () => false,
-      module,
-      resuming: false,
-    });
-    imports[RUNTIME_MODULE] = rt.imports(module);
+    const rt = new UnwindRuntime(new Int32Array(4), [], 1000);
+    const imports = await importsFor(factory, options, rt, module, () => {
+      throw new Error("no memory in a warm-up");
+    }, false);
     await WebAssembly.instantiate(module, imports);
   } catch {
     // Only a warm-up: the real run reports real failures.

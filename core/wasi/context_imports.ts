@@ -9,7 +9,10 @@
  */
 
 import type { ImportsFactory } from "../runtime/imports_factory.ts";
-import { SyncChannelClient } from "../link/sync_channel.ts";
+import {
+  createChannelBuffer,
+  SyncChannelClient,
+} from "../link/sync_channel.ts";
 import { createWasiImports } from "./guest_imports.ts";
 import type { DeputyRequest, DeputyResponse } from "./protocol.ts";
 import type { Signature } from "./signatures.ts";
@@ -32,7 +35,7 @@ export interface WasiContextOptions {
  */
 export function warmOptions(): WasiContextOptions {
   return {
-    sab: new SharedArrayBuffer(65536 + 16),
+    sab: createChannelBuffer(65536),
     args: [],
     env: [],
     unknown: {},
